@@ -1,0 +1,93 @@
+/**
+ * An order intent: the two (or more) legs of one trade, as the signal loop hands it to the
+ * execution layer. Validated with zod at every boundary (CLI file, workflow start, activity input).
+ */
+import { z } from 'zod';
+import { dec, decimalString, nonNegativeDecimalString, ONE, positiveDecimalString } from './money';
+import { actionSchema, outcomeSchema, timeInForceSchema, venueSchema } from './venue';
+
+/** Ids end up in workflow ids, client order ids and search attributes: keep them to a safe alphabet. */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain only letters, digits and . _ : - (and must start with a letter or digit)');
+
+export const legSchema = z.object({
+  /** "A" is submitted first; "B" only for the quantity A filled. */
+  legId: z.enum(['A', 'B']),
+  venue: venueSchema,
+  /** Venue market key: Kalshi ticker, Polymarket token id, Coinbase product id. */
+  market: z.string().min(1).max(200),
+  /** yes/no for binary contracts; omitted for spot. */
+  outcome: outcomeSchema.optional(),
+  action: actionSchema,
+  /** Limit price in the venue's quote currency per contract/unit, as an exact decimal string. */
+  limitPrice: positiveDecimalString,
+  quantity: positiveDecimalString,
+  timeInForce: timeInForceSchema.default('GTC'),
+});
+export type Leg = z.infer<typeof legSchema>;
+
+export const intentSchema = z
+  .object({
+    opportunityId: idSchema,
+    strategy: idSchema,
+    legs: z.array(legSchema).min(1).max(2),
+    /** How long leg B may take after leg A fills before the exposure is hedged/unwound. */
+    leggingWindowMs: z.number().int().positive().max(3_600_000).default(10_000),
+    /** How far a leg may be repriced from its original limit (absolute, in price units). */
+    priceTolerance: nonNegativeDecimalString.default('0'),
+    /** Expected edge per contract after costs, as the signal loop computed it. */
+    expectedEdge: decimalString.default('0'),
+    /** After this instant nothing new is submitted for the intent. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine((intent, ctx) => {
+    const ids = intent.legs.map((l) => l.legId);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['legs'], message: 'leg ids must be unique' });
+    }
+    if (ids[0] !== 'A') {
+      ctx.addIssue({ code: 'custom', path: ['legs', 0, 'legId'], message: 'the first leg must be "A"' });
+    }
+    intent.legs.forEach((leg, i) => {
+      const binary = leg.venue !== 'coinbase';
+      if (binary && !leg.outcome) {
+        ctx.addIssue({ code: 'custom', path: ['legs', i, 'outcome'], message: `required for ${leg.venue} (yes or no)` });
+      }
+      if (binary && !dec(leg.limitPrice).lt(ONE)) {
+        ctx.addIssue({ code: 'custom', path: ['legs', i, 'limitPrice'], message: 'binary contract prices lie strictly between 0 and 1' });
+      }
+    });
+  });
+export type Intent = z.infer<typeof intentSchema>;
+/** What a caller may send: defaults not yet applied. */
+export type IntentInput = z.input<typeof intentSchema>;
+
+/** One line per problem, each naming the field path, e.g. `legs.0.limitPrice: must be ...`. */
+export function formatZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('\n');
+}
+
+export class ValidationError extends Error {
+  constructor(public readonly what: string, public readonly details: string) {
+    super(`invalid ${what}:\n${details}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** Parses an intent or throws a ValidationError that names every bad field. */
+export function parseIntent(input: unknown): Intent {
+  const result = intentSchema.safeParse(input);
+  if (!result.success) throw new ValidationError('intent', formatZodError(result.error));
+  return result.data;
+}
+
+/** Intent ids and workflow ids are pure functions of the opportunity id: the same opportunity never runs twice. */
+export function intentIdFor(opportunityId: string): string {
+  return `intent-${opportunityId}`;
+}
+export const intentWorkflowId = intentIdFor;
