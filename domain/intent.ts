@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { dec, decimalString, nonNegativeDecimalString, ONE, positiveDecimalString } from './money';
+import { parseOrThrow } from './validation';
 import { actionSchema, outcomeSchema, timeInForceSchema, venueSchema } from './venue';
 
 /** Ids end up in workflow ids, client order ids and search attributes: keep them to a safe alphabet. */
@@ -65,25 +66,9 @@ export type Intent = z.infer<typeof intentSchema>;
 /** What a caller may send: defaults not yet applied. */
 export type IntentInput = z.input<typeof intentSchema>;
 
-/** One line per problem, each naming the field path, e.g. `legs.0.limitPrice: must be ...`. */
-export function formatZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('\n');
-}
-
-export class ValidationError extends Error {
-  constructor(public readonly what: string, public readonly details: string) {
-    super(`invalid ${what}:\n${details}`);
-    this.name = 'ValidationError';
-  }
-}
-
 /** Parses an intent or throws a ValidationError that names every bad field. */
 export function parseIntent(input: unknown): Intent {
-  const result = intentSchema.safeParse(input);
-  if (!result.success) throw new ValidationError('intent', formatZodError(result.error));
-  return result.data;
+  return parseOrThrow(intentSchema, 'intent', input);
 }
 
 /** Intent ids and workflow ids are pure functions of the opportunity id: the same opportunity never runs twice. */

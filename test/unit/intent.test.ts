@@ -1,4 +1,5 @@
-import { parseIntent, ValidationError } from '../../domain/intent';
+import { parseIntent } from '../../domain/intent';
+import { ValidationError } from '../../domain/validation';
 
 const good = {
   opportunityId: 'opp-1',

@@ -1,0 +1,34 @@
+/**
+ * Process configuration from the environment, validated once with zod. A bad value is an error
+ * naming the variable; nothing reads process.env for these settings anywhere else.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { parseOrThrow } from '../domain/validation';
+import { dataDir } from './paths';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const envSchema = z.object({
+  LEGWORK_MODE: z.enum(['PAPER', 'DRY_RUN', 'LIVE']).default('PAPER'),
+  /** When set, Legwork uses this Temporal frontend and starts no dev server. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  LEGWORK_TASK_QUEUE: z.string().min(1).default('legwork-intents'),
+  LEGWORK_TEMPORAL_PORT: port.default(7233),
+  LEGWORK_TEMPORAL_UI_PORT: port.default(8233),
+  /** When set, Legwork uses this PostgreSQL and starts no embedded server. */
+  DATABASE_URL: z.string().min(1).optional(),
+  LEGWORK_POSTGRES_PORT: port.default(5433),
+  LEGWORK_DATA_DIR: z.string().optional(),
+  LEGWORK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Path of a prebuilt workflow bundle (tests, fast restarts); otherwise workflows are bundled at start. */
+  LEGWORK_WORKFLOW_BUNDLE: z.string().optional(),
+});
+
+export type LegworkConfig = z.infer<typeof envSchema> & { dataDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LegworkConfig {
+  const parsed = parseOrThrow(envSchema, 'configuration (environment)', env);
+  return { ...parsed, dataDir: path.resolve(dataDir(env)) };
+}
