@@ -2,11 +2,12 @@
  * Runs the Temporal dev server (`temporal server start-dev`) as a child process: SQLite file for
  * durable history (or in-memory for tests), the Web UI, our namespace and search attributes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { LEGWORK_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { assertPortFree } from './ports';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -33,6 +34,9 @@ export interface DevServer {
 }
 
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServer> {
+  // Checked up front: otherwise the readiness probe could be answered by whatever holds the port.
+  await assertPortFree(opts.port, 'Temporal frontend', 'LEGWORK_TEMPORAL_PORT');
+  if (opts.uiPort) await assertPortFree(opts.uiPort, 'Temporal Web UI', 'LEGWORK_TEMPORAL_UI_PORT');
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace, '--log-level', 'warn'];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');

@@ -1,2 +1,66 @@
-// Placeholder: replaced by the real harness (Temporal dev server + embedded PostgreSQL).
-export default async function globalSetup(): Promise<void> {}
+/**
+ * Once per `npm test` run: one real Temporal dev server (in memory, random port), one embedded
+ * PostgreSQL (temporary data, random port, migrations applied) and one prebuilt workflow bundle.
+ * Test files reach them through the environment (test/harness/env.ts).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { ensureTemporalCli } from '../../infra/tools';
+import { registerSearchAttributes, startTemporalDevServer } from '../../infra/temporal-server';
+import { freePort } from '../../infra/ports';
+import { startTestDatabase } from './postgres';
+import { setHarness } from './handles';
+
+const log = (line: string) => process.stderr.write(`[harness] ${line}\n`);
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await fn();
+  log(`${label}: ${Date.now() - started} ms`);
+  return result;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'legwork-test-'));
+  const namespace = 'default';
+
+  const cli = await timed('temporal CLI', () => ensureTemporalCli({ log }));
+  const [server, database, bundle] = await Promise.all([
+    timed('temporal dev server', async () =>
+      startTemporalDevServer({ cliPath: cli.path, port: await freePort(), namespace, logFile: path.join(scratch, 'temporal.log') }),
+    ),
+    timed('embedded postgres + migrations', () => startTestDatabase()),
+    timed('workflow bundle', () => bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger })),
+  ]);
+  await timed('search attributes', async () => {
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await registerSearchAttributes(connection, namespace);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  const bundlePath = path.join(scratch, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+  // Workers inherit this environment; so do processes the tests spawn (crash tests).
+  process.env.TEMPORAL_ADDRESS = server.address;
+  process.env.TEMPORAL_NAMESPACE = namespace;
+  process.env.DATABASE_URL = database.url;
+  process.env.LEGWORK_WORKFLOW_BUNDLE = bundlePath;
+  process.env.LEGWORK_TEMPORAL_CLI = cli.path;
+  process.env.LEGWORK_TEST_SCRATCH = scratch;
+  setHarness({ server, database, scratch });
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => log(`bundler: ${message}`),
+  error: (message: string) => log(`bundler: ${message}`),
+};

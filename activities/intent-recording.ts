@@ -1,0 +1,58 @@
+/**
+ * Ledger writes for an intent's lifecycle. Every write is idempotent (keyed by stable ids), so a
+ * retried activity — after a timeout, or after the worker that ran it was killed — never writes twice.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { intentIdFor, parseIntent, type Intent } from '../domain/intent';
+import { ValidationError } from '../domain/validation';
+
+export interface RecordIntentInput {
+  intent: Intent;
+  workflowId: string;
+  runId: string;
+}
+
+/** The slice of the ledger these activities need (injected, so the worker decides which database). */
+export interface IntentLedger {
+  recordIntent(args: { intentId: string; intent: Intent; workflowId: string; runId: string; state: string }): Promise<{ created: boolean }>;
+  recordAudit(args: {
+    id: string;
+    actor: string;
+    action: string;
+    reason: string;
+    intentId?: string;
+    executionId?: string;
+    data?: Record<string, unknown>;
+  }): Promise<{ created: boolean }>;
+}
+
+export function createIntentRecordingActivities(ledger: IntentLedger) {
+  return {
+    /** Records the intent, its legs and an "accepted" audit event. Safe to run any number of times. */
+    async recordIntentAccepted(input: RecordIntentInput): Promise<{ intentId: string; created: boolean }> {
+      let intent: Intent;
+      try {
+        intent = parseIntent(input.intent);
+      } catch (err) {
+        if (err instanceof ValidationError) throw ApplicationFailure.nonRetryable(err.message, 'ValidationError');
+        throw err;
+      }
+      const intentId = intentIdFor(intent.opportunityId);
+      Context.current().log.info('recording intent', { intentId, workflowId: input.workflowId, runId: input.runId });
+      const { created } = await ledger.recordIntent({ intentId, intent, workflowId: input.workflowId, runId: input.runId, state: 'RECORDED' });
+      await ledger.recordAudit({
+        id: `${intentId}:accepted`,
+        actor: 'orderIntentWorkflow',
+        action: 'intent.accepted',
+        reason: `intent for opportunity ${intent.opportunityId} (${intent.strategy}) passed validation`,
+        intentId,
+        executionId: input.runId,
+        data: { workflowId: input.workflowId, legs: intent.legs.length },
+      });
+      return { intentId, created };
+    },
+  };
+}
+
+export type IntentRecordingActivities = ReturnType<typeof createIntentRecordingActivities>;

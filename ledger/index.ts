@@ -1,0 +1,5 @@
+export { createLedgerClient, type LedgerClient } from './client';
+export { recordIntent, setIntentState, type RecordIntentArgs } from './intents';
+export { recordAudit, type AuditEventArgs } from './audit';
+export { recordQuarantine } from './quarantine';
+export { toDb, fromDb } from './decimal';

@@ -1,0 +1,75 @@
+/** `legwork intent submit|show` as an operator runs it: a real process against the real servers. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { intentIdFor } from '../../domain/intent';
+import { PROJECT_ROOT } from '../../infra/paths';
+import { testEnv } from '../harness/env';
+import { countRows } from '../helpers/db';
+import { sampleIntent } from '../helpers/intents';
+import { withTestWorker } from '../helpers/temporal';
+
+function legwork(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), ...args], { cwd: PROJECT_ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function writeIntent(name: string, value: unknown): string {
+  const file = path.join(testEnv().scratch, `${name}-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify(value));
+  return file;
+}
+
+describe('legwork intent', () => {
+  it('submit prints the completed intent as JSON; show queries it; a second submit is a duplicate (exit 3)', async () => {
+    const input = sampleIntent('cli');
+    const file = writeIntent('cli-good', input);
+    await withTestWorker('cli', async ({ taskQueue }) => {
+      const env = { ...process.env, LEGWORK_TASK_QUEUE: taskQueue };
+      const submitted = await legwork(['intent', 'submit', file, '--json'], env);
+      expect(submitted.stderr).toBe('');
+      expect(submitted.code).toBe(0);
+      const view = JSON.parse(submitted.stdout) as { phase: string; intentId: string };
+      expect(view).toMatchObject({ phase: 'COMPLETED', intentId: intentIdFor(input.opportunityId) });
+
+      const shown = await legwork(['intent', 'show', input.opportunityId], env);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(`intent ${intentIdFor(input.opportunityId)} (xvenue-binary-arb) — COMPLETED`);
+      expect(shown.stdout).toContain('leg A: buy 25 kalshi:FED-25DEC-T4.25 yes @ 0.42');
+
+      const again = await legwork(['intent', 'submit', file], env);
+      expect(again.code).toBe(3);
+      expect(again.stderr).toMatch(/already exists/);
+    });
+    expect(await countRows('intents', 'opportunity_id = $1', [input.opportunityId])).toBe(1);
+  });
+
+  it('a bad intent file exits 2 naming every bad field, and nothing is started or written', async () => {
+    const input = sampleIntent('cli-bad');
+    const file = writeIntent('cli-bad', { ...input, strategy: '', legs: [{ ...input.legs[0]!, quantity: 25 }] });
+    const result = await legwork(['intent', 'submit', file, '--json'], { ...process.env, LEGWORK_TASK_QUEUE: 'cli-bad-unused' });
+    expect(result.code).toBe(2);
+    const body = JSON.parse(result.stdout) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe('ValidationError');
+    expect(body.error.message).toMatch(/^strategy: /m);
+    expect(body.error.message).toMatch(/^legs\.0\.quantity: /m);
+    expect(await countRows('intents', 'opportunity_id = $1', [input.opportunityId])).toBe(0);
+  });
+
+  it('a missing file or non-JSON file exits 2 with the reason', async () => {
+    const missing = await legwork(['intent', 'submit', '/nonexistent/intent.json'], process.env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/ENOENT/);
+    const notJson = writeIntent('cli-notjson', 'x');
+    fs.writeFileSync(notJson, '{ nope');
+    const bad = await legwork(['intent', 'submit', notJson], process.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not JSON/);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * A worker process is SIGKILLed while the recording activity is inside its database write. A
+ * replacement worker picks the activity up again and the workflow completes with exactly one
+ * intent row (the write is idempotent, even though the dead worker's write may land late).
+ *
+ * "Inside its database write" is made observable, not timed: the test holds a table lock that
+ * blocks inserts into `intents`, and waits until PostgreSQL shows the worker's insert waiting on it.
+ */
+import { Client as PgClient } from 'pg';
+import { intentIdFor } from '../../domain/intent';
+import { startIntent } from '../../clients/intents';
+import { spawnWorkerProcess, type WorkerProcess } from '../../workers/worker-process';
+import { testEnv, uniqueTaskQueue } from '../harness/env';
+import { countRows, eventually, withPg } from '../helpers/db';
+import { sampleIntent } from '../helpers/intents';
+import { connectTestClient } from '../helpers/temporal';
+
+describe('crash: worker SIGKILL mid-activity', () => {
+  let workers: WorkerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.kill()));
+    workers = [];
+  });
+
+  it('a replacement worker completes the workflow with exactly one intent row', async () => {
+    const env = testEnv();
+    const taskQueue = uniqueTaskQueue('crash');
+    const workerEnv = { ...process.env, LEGWORK_TASK_QUEUE: taskQueue, LEGWORK_LOG_LEVEL: 'warn' };
+    const input = sampleIntent('crash');
+    const intentId = intentIdFor(input.opportunityId);
+
+    const locker = new PgClient({ connectionString: env.databaseUrl });
+    await locker.connect();
+    const { client, close } = await connectTestClient();
+    try {
+      const first = await spawnWorkerProcess({ env: workerEnv });
+      workers.push(first);
+
+      // Block inserts into intents (SELECTs still work) until we let go.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE intents IN SHARE ROW EXCLUSIVE MODE');
+      const handle = await startIntent(client, input, { taskQueue });
+
+      // Probed from another connection: inside the locker's transaction pg_stat_activity is a frozen snapshot.
+      await eventually('the worker insert to wait on the intents lock', () =>
+        withPg(async (pg) => {
+          const { rows } = await pg.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%intents%'`,
+          );
+          return Number(rows[0]?.n) > 0 || undefined;
+        }),
+      );
+
+      await first.kill();
+      expect((await first.exited).signal).toBe('SIGKILL');
+      await locker.query('COMMIT'); // the dead worker's insert may now land: the retry must not duplicate it
+
+      const second = await spawnWorkerProcess({ env: workerEnv });
+      workers.push(second);
+      const view = await handle.result();
+      expect(view.phase).toBe('COMPLETED');
+
+      // The activity really ran again (attempt 2) on the replacement worker.
+      const history = await handle.fetchHistory();
+      const attempts = (history.events ?? [])
+        .map((e) => e.activityTaskStartedEventAttributes)
+        .filter((a): a is NonNullable<typeof a> => !!a)
+        .map((a) => ({ attempt: a.attempt, identity: a.identity }));
+      expect(attempts.length).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...attempts.map((a) => a.attempt ?? 1))).toBeGreaterThanOrEqual(2);
+      expect(attempts.at(-1)?.identity).toContain(String(second.pid));
+
+      expect(await countRows('intents', 'id = $1', [intentId])).toBe(1);
+      expect(await countRows('legs', 'intent_id = $1', [intentId])).toBe(2);
+      expect(await countRows('audit_events', 'intent_id = $1', [intentId])).toBe(1);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+      await close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,115 @@
+/**
+ * `npm start` end to end: the supervisor brings up its own Temporal dev server (with Web UI),
+ * embedded PostgreSQL and a worker on random ports in a temporary data folder, reaches "ready",
+ * runs a trade, refuses a second instance, and shuts down in order with exit code 0.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { startIntent } from '../../clients/intents';
+import { freePort, isPortFree } from '../../infra/ports';
+import { PROJECT_ROOT } from '../../infra/paths';
+import { testEnv } from '../harness/env';
+import { sampleIntent } from '../helpers/intents';
+
+interface Supervisor {
+  child: ChildProcessWithoutNullStreams;
+  lines: string[];
+  waitFor(pattern: RegExp): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+function startSupervisor(env: NodeJS.ProcessEnv, args: string[] = []): Supervisor {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'workers', 'supervisor.ts'), ...args], { cwd: PROJECT_ROOT, env });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const onLine = (line: string) => {
+    lines.push(line);
+    for (const w of [...waiters]) {
+      if (w.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  readline.createInterface({ input: child.stdout }).on('line', onLine);
+  readline.createInterface({ input: child.stderr }).on('line', onLine);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        const seen = lines.find((l) => pattern.test(l));
+        if (seen) return resolve(seen);
+        waiters.push({ pattern, resolve });
+        void exited.then((code) => reject(new Error(`supervisor exited (${code}) before printing ${pattern}:\n${lines.join('\n')}`)));
+      }),
+  };
+}
+
+describe('npm start (supervisor)', () => {
+  it('starts everything, serves the Web UI, runs a trade, refuses a second instance, and stops cleanly', async () => {
+    const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort() };
+    const dataDir = fs.mkdtempSync(path.join(testEnv().scratch, 'supervisor-'));
+    // The harness's servers are in our environment; the supervisor must start its own.
+    const { TEMPORAL_ADDRESS: _t, DATABASE_URL: _d, ...inherited } = process.env;
+    const env: NodeJS.ProcessEnv = {
+      ...inherited,
+      LEGWORK_DATA_DIR: dataDir,
+      LEGWORK_TEMPORAL_PORT: String(ports.temporal),
+      LEGWORK_TEMPORAL_UI_PORT: String(ports.ui),
+      LEGWORK_POSTGRES_PORT: String(ports.pg),
+      LEGWORK_TASK_QUEUE: 'supervisor-e2e',
+    };
+    const supervisor = startSupervisor(env);
+    try {
+      await supervisor.waitFor(/^\[legwork\] ready$/);
+      for (const step of ['temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)']) {
+        expect(supervisor.lines.some((l) => l.startsWith(`[legwork] ✓ ${step}`) && /\(\d+\.\d s\)$/.test(l))).toBe(true);
+      }
+      const uiLine = await supervisor.waitFor(/Temporal Web UI/);
+      const uiUrl = /(http:\/\/\S+)/.exec(uiLine)?.[1];
+      expect(uiUrl).toContain(`127.0.0.1:${ports.ui}`);
+      expect((await fetch(uiUrl!)).status).toBe(200);
+      expect(supervisor.lines.join('\n')).not.toMatch(/postgresql:\/\/[^:\s]+:(?!\*\*\*@)[^@\s]+@/); // no password printed
+
+      const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+      try {
+        const client = new Client({ connection });
+        const view = await (await startIntent(client, sampleIntent('supervisor'), { taskQueue: 'supervisor-e2e' })).result();
+        expect(view.phase).toBe('COMPLETED');
+      } finally {
+        await connection.close();
+      }
+
+      const second = startSupervisor(env);
+      expect(await second.exited).toBe(1);
+      expect(second.lines.join('\n')).toMatch(new RegExp(`already running \\(pid ${supervisor.child.pid}\\)`));
+
+      supervisor.child.kill('SIGINT');
+      expect(await supervisor.exited).toBe(0);
+      const text = supervisor.lines.join('\n');
+      expect(text.indexOf('stopping workers')).toBeLessThan(text.indexOf('stopping temporal dev server'));
+      expect(text.indexOf('stopping temporal dev server')).toBeLessThan(text.indexOf('stopping ledger database'));
+      for (const port of Object.values(ports)) expect(await isPortFree(port)).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'legwork.pid'))).toBe(false);
+      expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
+    } finally {
+      supervisor.child.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it('--duration ends by itself with exit code 0', async () => {
+    const dataDir = fs.mkdtempSync(path.join(testEnv().scratch, 'supervisor-duration-'));
+    // Against the harness's Temporal and PostgreSQL (TEMPORAL_ADDRESS/DATABASE_URL set): only workers start.
+    const supervisor = startSupervisor({ ...process.env, LEGWORK_DATA_DIR: dataDir, LEGWORK_TASK_QUEUE: 'supervisor-duration' }, ['--duration', '2s']);
+    await supervisor.waitFor(/^\[legwork\] ready$/);
+    expect(supervisor.lines.join('\n')).toMatch(/TEMPORAL_ADDRESS is set; no dev server started/);
+    expect(supervisor.lines.join('\n')).toMatch(/DATABASE_URL is set; no embedded server started/);
+    expect(await supervisor.exited).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,33 @@
+/** Clients and in-process workers against the harness's real Temporal dev server. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createLegworkWorker } from '../../workers/create-worker';
+import { openIntentLedger } from '../../workers/ledger-wiring';
+import { installTemporalLogging } from '../../infra/temporal-logging';
+import { testEnv, uniqueTaskQueue } from '../harness/env';
+
+// In-process workers log through pino at warn, so test output shows problems, not state changes.
+installTemporalLogging(process.env.LEGWORK_LOG_LEVEL ?? 'warn');
+
+export async function connectTestClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const env = testEnv();
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  return { client: new Client({ connection, namespace: env.namespace }), close: () => connection.close() };
+}
+
+/** Runs `fn` while an in-process worker serves a private task queue. */
+export async function withTestWorker<T>(prefix: string, fn: (ctx: { taskQueue: string; client: Client }) => Promise<T>): Promise<T> {
+  const env = testEnv();
+  const taskQueue = uniqueTaskQueue(prefix);
+  const connection = await NativeConnection.connect({ address: env.temporalAddress });
+  const ledger = openIntentLedger(env.databaseUrl);
+  const { client, close } = await connectTestClient();
+  try {
+    const worker = await createLegworkWorker({ connection, namespace: env.namespace, taskQueue, ledger: ledger.ledger, workflowBundleCode: env.workflowBundleCode });
+    return await worker.runUntil(fn({ taskQueue, client }));
+  } finally {
+    await close();
+    await ledger.close();
+    await connection.close();
+  }
+}

@@ -1,0 +1,72 @@
+/** orderIntentWorkflow on the real Temporal dev server with the real ledger. */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { intentIdFor, intentWorkflowId } from '../../domain/intent';
+import { SA_INTENT_STATE, SA_STRATEGY, SA_VENUES } from '../../domain/search-attributes';
+import { ValidationError } from '../../domain/validation';
+import { DuplicateIntentError, startIntent } from '../../clients/intents';
+import { stateQuery } from '../../workflows';
+import { countRows } from '../helpers/db';
+import { sampleIntent } from '../helpers/intents';
+import { withTestWorker } from '../helpers/temporal';
+
+describe('orderIntentWorkflow', () => {
+  it('records the intent and an audit event, answers the state query, and completes', async () => {
+    const input = sampleIntent('happy');
+    const intentId = intentIdFor(input.opportunityId);
+    await withTestWorker('intent-happy', async ({ client, taskQueue }) => {
+      const handle = await startIntent(client, input, { taskQueue });
+      const view = await handle.result();
+      expect(view).toMatchObject({ intentId, opportunityId: input.opportunityId, phase: 'COMPLETED', workflowId: intentWorkflowId(input.opportunityId) });
+      expect(view.phases).toEqual(['RECEIVED', 'RECORDED', 'COMPLETED']);
+      expect(view.legs.map((l) => [l.legId, l.limitPrice, l.quantity, l.phase])).toEqual([
+        ['A', '0.42', '25', 'PLANNED'],
+        ['B', '0.55', '25', 'PLANNED'],
+      ]);
+      // The query still answers after completion (operators look at finished intents too).
+      expect(await handle.query(stateQuery)).toEqual(view);
+
+      const description = await handle.describe();
+      expect(description.typedSearchAttributes.get(SA_INTENT_STATE)).toBe('COMPLETED');
+      expect(description.typedSearchAttributes.get(SA_STRATEGY)).toBe('xvenue-binary-arb');
+      expect(description.typedSearchAttributes.get(SA_VENUES)).toEqual(['kalshi', 'polymarket']);
+    });
+    expect(await countRows('intents', 'id = $1', [intentId])).toBe(1);
+    expect(await countRows('legs', 'intent_id = $1', [intentId])).toBe(2);
+    expect(await countRows('audit_events', 'intent_id = $1', [intentId])).toBe(1);
+  });
+
+  it('rejects a second start for the same opportunity instead of running it twice', async () => {
+    const input = sampleIntent('dupe');
+    await withTestWorker('intent-dupe', async ({ client, taskQueue }) => {
+      await (await startIntent(client, input, { taskQueue })).result();
+      await expect(startIntent(client, input, { taskQueue })).rejects.toThrow(DuplicateIntentError);
+    });
+    expect(await countRows('intents', 'opportunity_id = $1', [input.opportunityId])).toBe(1);
+  });
+
+  it('rejects a bad intent with the field named, and starts and writes nothing', async () => {
+    const input = sampleIntent('bad');
+    const bad = { ...input, legs: [{ ...input.legs[0]!, limitPrice: '1.20' }] };
+    await withTestWorker('intent-bad', async ({ client, taskQueue }) => {
+      await expect(startIntent(client, bad, { taskQueue })).rejects.toThrow(ValidationError);
+      await expect(startIntent(client, bad, { taskQueue })).rejects.toThrow(/legs\.0\.limitPrice/);
+      await expect(client.workflow.getHandle(intentWorkflowId(input.opportunityId)).describe()).rejects.toThrow(WorkflowNotFoundError);
+    });
+    expect(await countRows('intents', 'opportunity_id = $1', [input.opportunityId])).toBe(0);
+  });
+
+  it('fails fast (no retries) when another tool starts it with a bad intent', async () => {
+    const input = sampleIntent('bad-direct');
+    await withTestWorker('intent-bad-direct', async ({ client, taskQueue }) => {
+      const handle = await client.workflow.start('orderIntentWorkflow', {
+        workflowId: intentWorkflowId(input.opportunityId),
+        taskQueue,
+        args: [{ ...input, legs: [] }],
+      });
+      await expect(handle.result()).rejects.toThrow(/workflow execution failed/i);
+      const description = await handle.describe();
+      expect(description.status.name).toBe('FAILED');
+    });
+    expect(await countRows('intents', 'opportunity_id = $1', [input.opportunityId])).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Builds the Temporal worker that hosts Legwork's workflows and activities. Entry points
+ * (workers/intent-worker.ts, the supervisor, tests) only wire configuration into this.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
+
+export interface LegworkWorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  ledger: IntentLedger;
+  /** Prebuilt bundle code (tests, fast restarts); otherwise the worker bundles workflows/ itself. */
+  workflowBundleCode?: string;
+  identity?: string;
+}
+
+export function legworkActivities(ledger: IntentLedger) {
+  return { ...createIntentRecordingActivities(ledger) };
+}
+
+export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Worker> {
+  const options: WorkerOptions = {
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    activities: legworkActivities(deps.ledger),
+    ...(deps.identity ? { identity: deps.identity } : {}),
+    ...(deps.workflowBundleCode
+      ? { workflowBundle: { code: deps.workflowBundleCode } }
+      : { workflowsPath: require.resolve('../workflows') }),
+  };
+  return Worker.create(options);
+}

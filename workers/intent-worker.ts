@@ -1,0 +1,48 @@
+/**
+ * A worker process: hosts the intent workflows and their activities on one task queue until
+ * SIGINT/SIGTERM (then drains in-flight tasks and exits 0). Prints one `worker.ready` JSON line
+ * when it polls, which the supervisor and the crash tests wait for.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { installTemporalLogging } from '../infra/temporal-logging';
+import { temporalAddress } from '../clients/temporal';
+import { createLegworkWorker } from './create-worker';
+import { openIntentLedger } from './ledger-wiring';
+import { READY_EVENT } from './worker-process';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger('worker', { level: config.LEGWORK_LOG_LEVEL });
+  installTemporalLogging(config.LEGWORK_LOG_LEVEL);
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set: the worker needs the ledger database');
+  const address = temporalAddress(config);
+  const connection = await NativeConnection.connect({ address });
+  const ledger = openIntentLedger(config.DATABASE_URL);
+  try {
+    const worker = await createLegworkWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.LEGWORK_TASK_QUEUE,
+      ledger: ledger.ledger,
+      workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
+      identity: `${process.pid}@${os.hostname()}`,
+    });
+    const running = worker.run();
+    // Printed whatever the log level: the supervisor and crash tests wait for this line.
+    process.stdout.write(`${JSON.stringify({ event: READY_EVENT, pid: process.pid, taskQueue: config.LEGWORK_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, address })}\n`);
+    await running;
+    log.info({ event: 'worker.stopped' }, 'worker drained and stopped');
+  } finally {
+    await ledger.close();
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`worker failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

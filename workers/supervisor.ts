@@ -1,0 +1,199 @@
+/**
+ * `npm start`: brings up everything Legwork needs on one machine, in order, with a progress line
+ * per step, then runs until Ctrl-C or `--duration`, and shuts down in reverse order (workers drain
+ * first, then the servers). Against a real cluster/database (TEMPORAL_ADDRESS, DATABASE_URL) it
+ * starts only the workers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { Command } from 'commander';
+import { loadConfig, type LegworkConfig } from '../infra/config';
+import { parseDuration } from '../infra/duration';
+import { acquireInstanceLock } from '../infra/instance-lock';
+import { assertPortFree } from '../infra/ports';
+import { startLedgerDatabase, urlWithoutPassword } from '../infra/postgres';
+import { applyMigrations } from '../infra/migrate';
+import { registerSearchAttributes, startTemporalDevServer, type DevServer } from '../infra/temporal-server';
+import { ensureTemporalCli } from '../infra/tools';
+import { spawnWorkerProcess, type WorkerProcess } from './worker-process';
+
+const out = (line: string) => process.stdout.write(`[legwork] ${line}\n`);
+
+async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  out(`… ${label}`);
+  const result = await fn();
+  out(`✓ ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+interface Running {
+  temporal?: DevServer;
+  database?: { stop(): Promise<void> };
+  workers: WorkerProcess[];
+  stopping: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('npm start')
+    .option('--duration <time>', 'stop by itself after this long (e.g. 60s, 5m)')
+    .option('--workers <n>', 'worker processes to run', '1')
+    .parse(argv, { from: 'user' });
+  const opts = program.opts<{ duration?: string; workers: string }>();
+  const durationMs = opts.duration ? parseDuration(opts.duration) : undefined;
+  const workerCount = Math.max(1, Number.parseInt(opts.workers, 10) || 1);
+
+  const config = loadConfig();
+  fs.mkdirSync(path.join(config.dataDir, 'logs'), { recursive: true });
+  const lock = acquireInstanceLock(config.dataDir);
+  const running: Running = { workers: [], stopping: false };
+
+  try {
+    const temporalAddress = await startTemporal(config, running);
+    const databaseUrl = await startDatabase(config, running);
+    await step('ledger migrations', async () => {
+      const { applied } = await applyMigrations(databaseUrl);
+      if (applied.length) out(`  applied ${applied.join(', ')}`);
+    });
+    const bundlePath = await step('workflow bundle', async () => {
+      if (config.LEGWORK_WORKFLOW_BUNDLE) return config.LEGWORK_WORKFLOW_BUNDLE;
+      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+      const file = path.join(config.dataDir, 'workflow-bundle.js');
+      fs.writeFileSync(file, code);
+      return file;
+    });
+    const workerEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      DATABASE_URL: databaseUrl,
+      LEGWORK_WORKFLOW_BUNDLE: bundlePath,
+    };
+    await step(`workers (${workerCount}) on task queue ${config.LEGWORK_TASK_QUEUE}`, async () => {
+      for (let i = 0; i < workerCount; i++) running.workers.push(await superviseWorker(workerEnv, running, config, i));
+    });
+
+    out('ready');
+    out(`  Temporal        ${temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE})`);
+    if (running.temporal?.uiUrl) out(`  Temporal Web UI ${running.temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
+    out(`  Ledger          ${urlWithoutPassword(databaseUrl)}`);
+    out(`  Data folder     ${config.dataDir}`);
+    out(`  Submit a trade  npm run legwork -- intent submit examples/intent.json`);
+    out(durationMs ? `running for ${opts.duration}` : 'running; Ctrl-C to stop');
+
+    await waitForStop(durationMs);
+    return 0;
+  } finally {
+    await shutdown(running);
+    lock.release();
+  }
+}
+
+async function startTemporal(config: LegworkConfig, running: Running): Promise<string> {
+  if (config.TEMPORAL_ADDRESS) {
+    out(`using Temporal at ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS is set; no dev server started)`);
+    await step('search attributes', () => withConnection(config.TEMPORAL_ADDRESS!, (c) => registerSearchAttributes(c, config.TEMPORAL_NAMESPACE)));
+    return config.TEMPORAL_ADDRESS;
+  }
+  const cli = await step('temporal CLI', async () => {
+    const tool = await ensureTemporalCli({ log: (l) => out(`  ${l}`) });
+    out(`  ${tool.path} (${tool.source})`);
+    return tool;
+  });
+  running.temporal = await step('temporal dev server', () =>
+    startTemporalDevServer({
+      cliPath: cli.path,
+      port: config.LEGWORK_TEMPORAL_PORT,
+      uiPort: config.LEGWORK_TEMPORAL_UI_PORT,
+      dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+      namespace: config.TEMPORAL_NAMESPACE,
+      logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+    }),
+  );
+  const address = running.temporal.address;
+  await step('search attributes', async () => {
+    const added = await withConnection(address, (c) => registerSearchAttributes(c, config.TEMPORAL_NAMESPACE));
+    if (added.length) out(`  registered ${added.join(', ')}`);
+  });
+  return address;
+}
+
+async function startDatabase(config: LegworkConfig, running: Running): Promise<string> {
+  if (config.DATABASE_URL) {
+    out(`using PostgreSQL at ${urlWithoutPassword(config.DATABASE_URL)} (DATABASE_URL is set; no embedded server started)`);
+    return config.DATABASE_URL;
+  }
+  await assertPortFree(config.LEGWORK_POSTGRES_PORT, 'embedded PostgreSQL', 'LEGWORK_POSTGRES_PORT');
+  const db = await step('ledger database (embedded PostgreSQL)', () =>
+    startLedgerDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port: config.LEGWORK_POSTGRES_PORT, log: (l) => out(`  ${l}`) }),
+  );
+  running.database = db;
+  return db.url;
+}
+
+async function withConnection<T>(address: string, fn: (c: Connection) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address });
+  try {
+    return await fn(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Starts a worker process and restarts it (with back-off) if it dies while we are not stopping. */
+async function superviseWorker(env: NodeJS.ProcessEnv, running: Running, config: LegworkConfig, index: number): Promise<WorkerProcess> {
+  const logFile = fs.createWriteStream(path.join(config.dataDir, 'logs', `worker-${index}.log`), { flags: 'a' });
+  const start = () => spawnWorkerProcess({ env, onLine: (line) => logFile.write(`${line}\n`) });
+  const worker = await start();
+  const watch = (w: WorkerProcess, restarts: number) => {
+    void w.exited.then(async ({ code, signal }) => {
+      if (running.stopping) return;
+      const delay = Math.min(30_000, 500 * 2 ** restarts);
+      out(`! worker ${index} (pid ${w.pid}) exited (${signal ?? code}); restarting in ${delay} ms`);
+      await new Promise((r) => setTimeout(r, delay));
+      if (running.stopping) return;
+      try {
+        const next = await start();
+        running.workers[index] = next;
+        out(`✓ worker ${index} restarted (pid ${next.pid})`);
+        watch(next, 0);
+      } catch (err) {
+        out(`! worker ${index} failed to restart: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        watch(w, restarts + 1);
+      }
+    });
+  };
+  watch(worker, 0);
+  return worker;
+}
+
+function waitForStop(durationMs?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = durationMs ? setTimeout(resolve, durationMs) : undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      out(`${signal} received`);
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+async function shutdown(running: Running): Promise<void> {
+  running.stopping = true;
+  if (running.workers.length) await step('stopping workers (draining)', () => Promise.all(running.workers.map((w) => w.stop())).then(() => undefined));
+  if (running.temporal) await step('stopping temporal dev server', () => running.temporal!.stop());
+  if (running.database) await step('stopping ledger database', () => running.database!.stop());
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      out(`✗ ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,2 @@
+/** Every workflow the worker hosts. This file is the bundler's entry point: export workflows only. */
+export { orderIntentWorkflow, stateQuery } from './order-intent';

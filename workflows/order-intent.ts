@@ -1,0 +1,50 @@
+/**
+ * orderIntentWorkflow: owns one trade from the intent to its terminal state. Its durable history is
+ * the source of truth for the trade in flight; the ledger is written through idempotent activities.
+ *
+ * Today: validate → record (intent + audit) → complete. Submission, tracking, cancel/replace,
+ * legging, hedging and settlement are added as further phases of this same workflow.
+ */
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { IntentRecordingActivities } from '../activities/intent-recording';
+import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
+import { initialIntentView, withPhase, type IntentView } from '../domain/intent-view';
+import { SA_INTENT_STATE, SA_MARKET, SA_STRATEGY, SA_VENUES } from '../domain/search-attributes';
+import { ValidationError } from '../domain/validation';
+
+export const stateQuery = defineQuery<IntentView>('state');
+
+const { recordIntentAccepted } = proxyActivities<IntentRecordingActivities>({
+  // Short: a worker that dies mid-write is noticed quickly and the write is retried elsewhere.
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: ['ValidationError'] },
+});
+
+export async function orderIntentWorkflow(input: IntentInput): Promise<IntentView> {
+  let intent: Intent;
+  try {
+    intent = parseIntent(input);
+  } catch (err) {
+    // Clients validate before starting; this guards starts from other tools (tctl, temporal CLI).
+    if (err instanceof ValidationError) throw ApplicationFailure.nonRetryable(err.message, 'ValidationError');
+    throw err;
+  }
+  const { workflowId, runId } = workflowInfo();
+  let view = initialIntentView(intent, intentIdFor(intent.opportunityId), workflowId, runId);
+  setHandler(stateQuery, () => view);
+
+  upsertSearchAttributes([
+    { key: SA_STRATEGY, value: intent.strategy },
+    { key: SA_VENUES, value: [...new Set(intent.legs.map((l) => l.venue))] },
+    { key: SA_MARKET, value: intent.legs.map((l) => `${l.venue}:${l.market}`).join('|') },
+    { key: SA_INTENT_STATE, value: view.phase },
+  ]);
+
+  await recordIntentAccepted({ intent, workflowId, runId });
+  view = withPhase(view, 'RECORDED');
+  upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);
+
+  view = withPhase(view, 'COMPLETED');
+  upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);
+  return view;
+}
