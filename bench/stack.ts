@@ -10,7 +10,9 @@ import { startLedgerDatabase } from '../infra/postgres';
 import { registerSearchAttributes, startTemporalDevServer } from '../infra/temporal-server';
 import { ensureTemporalCli } from '../infra/tools';
 import { createLegworkWorker } from '../workers/create-worker';
+import { bundleWorkflows } from '../workers/bundle';
 import { openIntentLedger } from '../workers/ledger-wiring';
+import { installTemporalLogging } from '../infra/temporal-logging';
 
 export interface BenchStack {
   client: Client;
@@ -19,6 +21,7 @@ export interface BenchStack {
 }
 
 export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): Promise<T> {
+  installTemporalLogging('warn');
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'legwork-bench-'));
   const cli = await ensureTemporalCli();
   const server = await startTemporalDevServer({ cliPath: cli.path, port: await freePort(), namespace: 'default' });
@@ -33,7 +36,7 @@ export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): 
     await registerSearchAttributes(connection, 'default');
     await applyMigrations(database.url);
     const taskQueue = 'bench';
-    worker = await createLegworkWorker({ connection: nativeConnection, namespace: 'default', taskQueue, ledger: ledger.ledger });
+    worker = await createLegworkWorker({ connection: nativeConnection, namespace: 'default', taskQueue, ledger: ledger.ledger, workflowBundleCode: await bundleWorkflows() });
     const client = new Client({ connection });
     return await worker.runUntil(fn({ client, taskQueue, databaseUrl: database.url }));
   } finally {

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { Command } from 'commander';
 import { loadConfig, type LegworkConfig } from '../infra/config';
 import { parseDuration } from '../infra/duration';
@@ -17,6 +16,7 @@ import { startLedgerDatabase, urlWithoutPassword } from '../infra/postgres';
 import { applyMigrations } from '../infra/migrate';
 import { registerSearchAttributes, startTemporalDevServer, type DevServer } from '../infra/temporal-server';
 import { ensureTemporalCli } from '../infra/tools';
+import { bundleWorkflows } from './bundle';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process';
 
 const out = (line: string) => process.stdout.write(`[legwork] ${line}\n`);
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     });
     const bundlePath = await step('workflow bundle', async () => {
       if (config.LEGWORK_WORKFLOW_BUNDLE) return config.LEGWORK_WORKFLOW_BUNDLE;
-      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+      const code = await bundleWorkflows((l) => out(`  ${l}`));
       const file = path.join(config.dataDir, 'workflow-bundle.js');
       fs.writeFileSync(file, code);
       return file;

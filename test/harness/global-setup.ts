@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../../workers/bundle';
 import { ensureTemporalCli } from '../../infra/tools';
 import { registerSearchAttributes, startTemporalDevServer } from '../../infra/temporal-server';
 import { freePort } from '../../infra/ports';
@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
       startTemporalDevServer({ cliPath: cli.path, port: await freePort(), namespace, logFile: path.join(scratch, 'temporal.log') }),
     ),
     timed('embedded postgres + migrations', () => startTestDatabase()),
-    timed('workflow bundle', () => bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger })),
+    timed('workflow bundle', () => bundleWorkflows(log)),
   ]);
   await timed('search attributes', async () => {
     const connection = await Connection.connect({ address: server.address });
@@ -45,7 +45,7 @@ export default async function globalSetup(): Promise<void> {
   });
 
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
-  fs.writeFileSync(bundlePath, bundle.code);
+  fs.writeFileSync(bundlePath, bundle);
   // Workers inherit this environment; so do processes the tests spawn (crash tests).
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = namespace;
@@ -55,12 +55,3 @@ export default async function globalSetup(): Promise<void> {
   process.env.LEGWORK_TEST_SCRATCH = scratch;
   setHarness({ server, database, scratch });
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => log(`bundler: ${message}`),
-  error: (message: string) => log(`bundler: ${message}`),
-};
