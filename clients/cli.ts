@@ -1,5 +1,6 @@
 /** `legwork`: the operator CLI. Each command group lives in clients/commands/. */
 import { Command } from 'commander';
+import { registerGovernorCommands } from './commands/governor';
 import { registerIntentCommands } from './commands/intent';
 
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText('after', '\nConnects to TEMPORAL_ADDRESS, or to the dev server `npm start` runs (127.0.0.1:7233).');
   registerIntentCommands(program);
+  registerGovernorCommands(program);
   return program;
 }
 

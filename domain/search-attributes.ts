@@ -19,6 +19,10 @@ export const SA_STUCK_SINCE = defineSearchAttributeKey('LegworkStuckSince', Sear
  */
 export const SA_EXPOSURE = defineSearchAttributeKey('LegworkExposure', SearchAttributeType.DOUBLE);
 
+/** The risk governor's global level (ACTIVE, REDUCING, HALTED, SAFE_MODE) and its engaged scopes. */
+export const SA_GOVERNOR_LEVEL = defineSearchAttributeKey('LegworkGovernorLevel', SearchAttributeType.KEYWORD);
+export const SA_KILL_SWITCHES = defineSearchAttributeKey('LegworkKillSwitches', SearchAttributeType.KEYWORD_LIST);
+
 export const LEGWORK_SEARCH_ATTRIBUTES = [
   SA_INTENT_STATE,
   SA_LEG_A_STATE,
@@ -28,4 +32,6 @@ export const LEGWORK_SEARCH_ATTRIBUTES = [
   SA_STRATEGY,
   SA_STUCK_SINCE,
   SA_EXPOSURE,
+  SA_GOVERNOR_LEVEL,
+  SA_KILL_SWITCHES,
 ] as const;

@@ -15,6 +15,8 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   LEGWORK_TASK_QUEUE: z.string().min(1).default('legwork-intents'),
+  /** Workflow id of the risk governor singleton (one per namespace). */
+  LEGWORK_GOVERNOR_ID: z.string().min(1).default('legwork-risk-governor'),
   LEGWORK_TEMPORAL_PORT: port.default(7233),
   LEGWORK_TEMPORAL_UI_PORT: port.default(8233),
   /** When set, Legwork uses this PostgreSQL and starts no embedded server. */

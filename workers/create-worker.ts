@@ -3,6 +3,7 @@
  * (workers/intent-worker.ts, the supervisor, tests) only wire configuration into this.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createAuditActivities } from '../activities/audit';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
 
 export interface LegworkWorkerDeps {
@@ -16,7 +17,7 @@ export interface LegworkWorkerDeps {
 }
 
 export function legworkActivities(ledger: IntentLedger) {
-  return { ...createIntentRecordingActivities(ledger) };
+  return { ...createIntentRecordingActivities(ledger), ...createAuditActivities(ledger) };
 }
 
 export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Worker> {

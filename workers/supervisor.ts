@@ -6,7 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { ensureGovernor, governorState } from '../clients/governor';
+import { summaryLevel } from '../domain/governor';
 import { Command } from 'commander';
 import { loadConfig, type LegworkConfig } from '../infra/config';
 import { parseDuration } from '../infra/duration';
@@ -74,11 +76,20 @@ async function main(argv: string[]): Promise<number> {
       for (let i = 0; i < workerCount; i++) running.workers.push(await superviseWorker(workerEnv, running, config, i));
     });
 
+    const governorLevel = await step('risk governor', () =>
+      withConnection(temporalAddress, async (connection) => {
+        const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+        await ensureGovernor(client, { workflowId: config.LEGWORK_GOVERNOR_ID, taskQueue: config.LEGWORK_TASK_QUEUE });
+        return summaryLevel(await governorState(client, config.LEGWORK_GOVERNOR_ID));
+      }),
+    );
+
     out('ready');
     out(`  Temporal        ${temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE})`);
     if (running.temporal?.uiUrl) out(`  Temporal Web UI ${running.temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     out(`  Ledger          ${urlWithoutPassword(databaseUrl)}`);
     out(`  Data folder     ${config.dataDir}`);
+    out(`  Risk governor   ${governorLevel} (workflow ${config.LEGWORK_GOVERNOR_ID}; npm run legwork -- status)`);
     out(`  Submit a trade  npm run legwork -- intent submit examples/intent.json`);
     out(durationMs ? `running for ${opts.duration}` : 'running; Ctrl-C to stop');
 

@@ -1,2 +1,11 @@
 /** Every workflow the worker hosts. This file is the bundler's entry point: export workflows only. */
 export { orderIntentWorkflow, stateQuery } from './order-intent';
+export {
+  riskGovernorWorkflow,
+  killSwitchSignal,
+  enterSafeModeSignal,
+  resolveFindingSignal,
+  governorStateQuery,
+  gateQuery,
+  acknowledgeSafeModeUpdate,
+} from './risk-governor';

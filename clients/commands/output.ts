@@ -1,8 +1,9 @@
 /** How every CLI command reports: human text by default, one JSON document with --json; meaningful exit codes. */
+import { SafeModeAckRefusedError } from '../governor';
 import { DuplicateIntentError } from '../intents';
 import { ValidationError } from '../../domain/validation';
 
-export const EXIT = { ok: 0, failure: 1, invalidInput: 2, duplicate: 3, unreachable: 4 } as const;
+export const EXIT = { ok: 0, failure: 1, invalidInput: 2, duplicate: 3, unreachable: 4, refused: 5 } as const;
 
 export interface OutputOptions {
   json?: boolean;
@@ -15,7 +16,15 @@ export function print(opts: OutputOptions, value: unknown, human: () => string):
 /** Prints an error the way the user asked for and returns the exit code that classifies it. */
 export function reportError(opts: OutputOptions, err: unknown): number {
   const code =
-    err instanceof ValidationError ? EXIT.invalidInput : err instanceof DuplicateIntentError ? EXIT.duplicate : /cannot reach Temporal/.test(String(err)) ? EXIT.unreachable : EXIT.failure;
+    err instanceof ValidationError
+      ? EXIT.invalidInput
+      : err instanceof DuplicateIntentError
+        ? EXIT.duplicate
+        : err instanceof SafeModeAckRefusedError
+          ? EXIT.refused
+          : /cannot reach Temporal/.test(String(err))
+            ? EXIT.unreachable
+            : EXIT.failure;
   const message = err instanceof Error ? err.message : String(err);
   if (opts.json) process.stdout.write(`${JSON.stringify({ error: { type: err instanceof Error ? err.name : 'Error', message } }, null, 2)}\n`);
   else process.stderr.write(`error: ${message}\n`);

@@ -68,7 +68,8 @@ describe('npm start (supervisor)', () => {
     const supervisor = startSupervisor(env);
     try {
       await supervisor.waitFor(/^\[legwork\] ready$/);
-      for (const step of ['temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)']) {
+      expect(await supervisor.waitFor(/Risk governor/)).toBe(`[legwork]   Risk governor   ACTIVE (workflow legwork-risk-governor; npm run legwork -- status)`);
+      for (const step of ['temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)', 'risk governor']) {
         expect(supervisor.lines.some((l) => l.startsWith(`[legwork] ✓ ${step}`) && /\(\d+\.\d s\)$/.test(l))).toBe(true);
       }
       const uiLine = await supervisor.waitFor(/Temporal Web UI/);
@@ -106,7 +107,10 @@ describe('npm start (supervisor)', () => {
   it('--duration ends by itself with exit code 0', async () => {
     const dataDir = fs.mkdtempSync(path.join(testEnv().scratch, 'supervisor-duration-'));
     // Against the harness's Temporal and PostgreSQL (TEMPORAL_ADDRESS/DATABASE_URL set): only workers start.
-    const supervisor = startSupervisor({ ...process.env, LEGWORK_DATA_DIR: dataDir, LEGWORK_TASK_QUEUE: 'supervisor-duration' }, ['--duration', '2s']);
+    const supervisor = startSupervisor(
+      { ...process.env, LEGWORK_DATA_DIR: dataDir, LEGWORK_TASK_QUEUE: 'supervisor-duration', LEGWORK_GOVERNOR_ID: 'governor-supervisor-duration' },
+      ['--duration', '2s'],
+    );
     await supervisor.waitFor(/^\[legwork\] ready$/);
     expect(supervisor.lines.join('\n')).toMatch(/TEMPORAL_ADDRESS is set; no dev server started/);
     expect(supervisor.lines.join('\n')).toMatch(/DATABASE_URL is set; no embedded server started/);
