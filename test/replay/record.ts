@@ -1,0 +1,60 @@
+/**
+ * Records workflow histories from real runs (its own dev server, PostgreSQL and worker) into
+ * test/replay/histories/, for the replay test that keeps workflow changes compatible with
+ * executions already running. Run it when a new path is added, never to "fix" a failing replay:
+ *   npx tsx test/replay/record.ts
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Client } from '@temporalio/client';
+import { withBenchStack } from '../../bench/stack';
+import { ensureGovernor } from '../../clients/governor';
+import { startIntent } from '../../clients/intents';
+import { intentWorkflowId, type IntentInput } from '../../domain/intent';
+
+const OUT = path.join(__dirname, 'histories');
+
+const intent = (id: string): IntentInput => ({
+  opportunityId: id,
+  strategy: 'replay',
+  legs: [
+    { legId: 'A', venue: 'kalshi', market: 'REPLAY-A', outcome: 'yes', action: 'buy', limitPrice: '0.40', quantity: '10' },
+    { legId: 'B', venue: 'polymarket', market: 'REPLAY-B', outcome: 'no', action: 'buy', limitPrice: '0.55', quantity: '10' },
+  ],
+});
+
+async function save(client: Client, workflowId: string, name: string): Promise<void> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  fs.writeFileSync(path.join(OUT, `${name}.json`), `${historyToJSON(history)}\n`);
+  process.stderr.write(`recorded ${name} (${history.events?.length ?? 0} events)\n`);
+}
+
+withBenchStack(async ({ client, taskQueue }) => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const tag = Date.now().toString(36);
+
+  await (await startIntent(client, intent(`replay-happy-${tag}`), { taskQueue })).result();
+  await save(client, intentWorkflowId(`replay-happy-${tag}`), 'order-intent.happy');
+
+  const bad = await client.workflow.start('orderIntentWorkflow', { workflowId: `intent-replay-bad-${tag}`, taskQueue, args: [{ ...intent('x'), legs: [] }] });
+  await bad.result().catch(() => undefined);
+  await save(client, bad.workflowId, 'order-intent.invalid');
+
+  const governorId = `governor-replay-${tag}`;
+  await ensureGovernor(client, { workflowId: governorId, taskQueue });
+  const governor = client.workflow.getHandle(governorId);
+  await governor.signal('killSwitch', { action: 'engage', scope: 'venue:kalshi', level: 'REDUCING', reason: 'replay', operator: 'rec' });
+  await governor.signal('killSwitch', { action: 'engage', scope: 'bogus', reason: '' });
+  await governor.signal('enterSafeMode', { reason: 'replay', source: 'rec', findings: [{ id: 'f1', kind: 'unknown_order', detail: 'x' }] });
+  await governor.executeUpdate('acknowledgeSafeMode', { args: [{ operator: 'rec', note: 'too early' }] }).catch(() => undefined);
+  await governor.signal('resolveFinding', { id: 'f1' });
+  await governor.executeUpdate('acknowledgeSafeMode', { args: [{ operator: 'rec', note: 'resolved' }] });
+  await governor.signal('killSwitch', { action: 'release', scope: 'venue:kalshi', reason: 'replay over', operator: 'rec' });
+  await governor.query('governorState'); // all signals processed before the history is taken
+  await governor.terminate('recording finished');
+  await save(client, governorId, 'risk-governor.signals');
+}).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
