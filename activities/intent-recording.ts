@@ -25,6 +25,7 @@ export interface IntentLedger {
     executionId?: string;
     data?: Record<string, unknown>;
   }): Promise<{ created: boolean }>;
+  setIntentState(intentId: string, state: string): Promise<void>;
 }
 
 export function createIntentRecordingActivities(ledger: IntentLedger) {
@@ -51,6 +52,19 @@ export function createIntentRecordingActivities(ledger: IntentLedger) {
         data: { workflowId: input.workflowId, legs: intent.legs.length },
       });
       return { intentId, created };
+    },
+
+    /** Records where an intent ended and why (state + audit event), idempotently. */
+    async recordIntentOutcome(input: { intentId: string; state: string; reason: string; executionId: string }): Promise<void> {
+      await ledger.setIntentState(input.intentId, input.state);
+      await ledger.recordAudit({
+        id: `${input.intentId}:${input.state.toLowerCase()}`,
+        actor: 'orderIntentWorkflow',
+        action: `intent.${input.state.toLowerCase()}`,
+        reason: input.reason,
+        intentId: input.intentId,
+        executionId: input.executionId,
+      });
     },
   };
 }

@@ -9,6 +9,8 @@ import { freePort } from '../infra/ports';
 import { startLedgerDatabase } from '../infra/postgres';
 import { registerSearchAttributes, startTemporalDevServer } from '../infra/temporal-server';
 import { ensureTemporalCli } from '../infra/tools';
+import { governorGate } from '../activities/gate';
+import { ensureGovernor } from '../clients/governor';
 import { createLegworkWorker } from '../workers/create-worker';
 import { bundleWorkflows } from '../workers/bundle';
 import { openIntentLedger } from '../workers/ledger-wiring';
@@ -36,9 +38,20 @@ export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): 
     await registerSearchAttributes(connection, 'default');
     await applyMigrations(database.url);
     const taskQueue = 'bench';
-    worker = await createLegworkWorker({ connection: nativeConnection, namespace: 'default', taskQueue, ledger: ledger.ledger, workflowBundleCode: await bundleWorkflows() });
     const client = new Client({ connection });
-    return await worker.runUntil(fn({ client, taskQueue, databaseUrl: database.url }));
+    const governorId = 'bench-governor';
+    worker = await createLegworkWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      ledger: ledger.ledger,
+      gate: governorGate(client, governorId),
+      workflowBundleCode: await bundleWorkflows(),
+    });
+    return await worker.runUntil(async () => {
+      await ensureGovernor(client, { workflowId: governorId, taskQueue });
+      return fn({ client, taskQueue, databaseUrl: database.url });
+    });
   } finally {
     await ledger.close();
     await connection.close();

@@ -5,7 +5,7 @@
 import type { Intent, Leg } from './intent';
 
 /** The intent's own lifecycle. Later phases (legging, hedging, settling) extend this list. */
-export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'COMPLETED';
+export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'REJECTED' | 'COMPLETED';
 /** A leg before anything has been sent for it. Venue states come from domain/order.ts once submitted. */
 export type LegPhase = 'PLANNED';
 
@@ -31,6 +31,8 @@ export interface IntentView {
   legs: LegView[];
   /** Every phase the intent went through, in order (for operators and tests). */
   phases: IntentPhase[];
+  /** Why the intent ended where it did, when it did not trade (e.g. the gate's reason). */
+  reason?: string;
 }
 
 export function initialIntentView(intent: Intent, intentId: string, workflowId: string, runId: string): IntentView {
@@ -56,6 +58,6 @@ export function initialIntentView(intent: Intent, intentId: string, workflowId: 
   };
 }
 
-export function withPhase(view: IntentView, phase: IntentPhase): IntentView {
-  return { ...view, phase, phases: [...view.phases, phase] };
+export function withPhase(view: IntentView, phase: IntentPhase, reason?: string): IntentView {
+  return { ...view, phase, phases: [...view.phases, phase], ...(reason ? { reason } : {}) };
 }

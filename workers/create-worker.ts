@@ -4,6 +4,7 @@
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createAuditActivities } from '../activities/audit';
+import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
 
 export interface LegworkWorkerDeps {
@@ -11,13 +12,15 @@ export interface LegworkWorkerDeps {
   namespace: string;
   taskQueue: string;
   ledger: IntentLedger;
+  /** Where intents ask whether they may trade (the risk governor in production). */
+  gate: GateSource;
   /** Prebuilt bundle code (tests, fast restarts); otherwise the worker bundles workflows/ itself. */
   workflowBundleCode?: string;
   identity?: string;
 }
 
-export function legworkActivities(ledger: IntentLedger) {
-  return { ...createIntentRecordingActivities(ledger), ...createAuditActivities(ledger) };
+export function legworkActivities(ledger: IntentLedger, gate: GateSource) {
+  return { ...createIntentRecordingActivities(ledger), ...createAuditActivities(ledger), ...createGateActivities(gate) };
 }
 
 export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Worker> {
@@ -25,7 +28,7 @@ export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Work
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: legworkActivities(deps.ledger),
+    activities: legworkActivities(deps.ledger, deps.gate),
     ...(deps.identity ? { identity: deps.identity } : {}),
     ...(deps.workflowBundleCode
       ? { workflowBundle: { code: deps.workflowBundleCode } }

@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { governorGate } from '../activities/gate';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { installTemporalLogging } from '../infra/temporal-logging';
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set: the worker needs the ledger database');
   const address = temporalAddress(config);
   const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const gateClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const ledger = openIntentLedger(config.DATABASE_URL);
   try {
     const worker = await createLegworkWorker({
@@ -28,6 +32,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.LEGWORK_TASK_QUEUE,
       ledger: ledger.ledger,
+      gate: governorGate(gateClient, config.LEGWORK_GOVERNOR_ID),
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,
     });
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
     log.info({ event: 'worker.stopped' }, 'worker drained and stopped');
   } finally {
     await ledger.close();
+    await clientConnection.close();
     await connection.close();
   }
 }

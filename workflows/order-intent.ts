@@ -5,7 +5,8 @@
  * Today: validate → record (intent + audit) → complete. Submission, tracking, cancel/replace,
  * legging, hedging and settlement are added as further phases of this same workflow.
  */
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { GateActivities } from '../activities/gate';
 import type { IntentRecordingActivities } from '../activities/intent-recording';
 import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
 import { initialIntentView, withPhase, type IntentView } from '../domain/intent-view';
@@ -14,10 +15,16 @@ import { ValidationError } from '../domain/validation';
 
 export const stateQuery = defineQuery<IntentView>('state');
 
-const { recordIntentAccepted } = proxyActivities<IntentRecordingActivities>({
+const { recordIntentAccepted, recordIntentOutcome } = proxyActivities<IntentRecordingActivities>({
   // Short: a worker that dies mid-write is noticed quickly and the write is retried elsewhere.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: ['ValidationError'] },
+});
+
+const { checkGate } = proxyActivities<GateActivities>({
+  // A query to the governor: fast, or the gate fails closed inside the activity.
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '100 milliseconds', maximumInterval: '2 seconds', maximumAttempts: 5 },
 });
 
 export async function orderIntentWorkflow(input: IntentInput): Promise<IntentView> {
@@ -43,6 +50,18 @@ export async function orderIntentWorkflow(input: IntentInput): Promise<IntentVie
   await recordIntentAccepted({ intent, workflowId, runId });
   view = withPhase(view, 'RECORDED');
   upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);
+
+  // Added after the first release: executions recorded before it never ran the gate (replay-safe).
+  if (patched('gate-check-v1')) {
+    const decision = await checkGate({ kind: 'new-intent', strategy: intent.strategy, venues: [...new Set(intent.legs.map((l) => l.venue))] });
+    if (!decision.allowed) {
+      const reason = `risk gate ${decision.level}${decision.safeMode ? ' (SAFE_MODE)' : ''}: ${decision.reason}`;
+      await recordIntentOutcome({ intentId: view.intentId, state: 'REJECTED', reason, executionId: runId });
+      view = withPhase(view, 'REJECTED', reason);
+      upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);
+      return view;
+    }
+  }
 
   view = withPhase(view, 'COMPLETED');
   upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);

@@ -8,6 +8,7 @@
  */
 import { Client as PgClient } from 'pg';
 import { intentIdFor } from '../../domain/intent';
+import { ensureGovernor } from '../../clients/governor';
 import { startIntent } from '../../clients/intents';
 import { spawnWorkerProcess, type WorkerProcess } from '../../workers/worker-process';
 import { testEnv, uniqueTaskQueue } from '../harness/env';
@@ -25,7 +26,8 @@ describe('crash: worker SIGKILL mid-activity', () => {
   it('a replacement worker completes the workflow with exactly one intent row', async () => {
     const env = testEnv();
     const taskQueue = uniqueTaskQueue('crash');
-    const workerEnv = { ...process.env, LEGWORK_TASK_QUEUE: taskQueue, LEGWORK_LOG_LEVEL: 'warn' };
+    const governorId = `governor-${taskQueue}`;
+    const workerEnv = { ...process.env, LEGWORK_TASK_QUEUE: taskQueue, LEGWORK_GOVERNOR_ID: governorId, LEGWORK_LOG_LEVEL: 'warn' };
     const input = sampleIntent('crash');
     const intentId = intentIdFor(input.opportunityId);
 
@@ -35,6 +37,7 @@ describe('crash: worker SIGKILL mid-activity', () => {
     try {
       const first = await spawnWorkerProcess({ env: workerEnv });
       workers.push(first);
+      await ensureGovernor(client, { workflowId: governorId, taskQueue });
 
       // Block inserts into intents (SELECTs still work) until we let go.
       await locker.query('BEGIN');

@@ -1,6 +1,8 @@
 /** Clients and in-process workers against the harness's real Temporal dev server. */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { governorGate } from '../../activities/gate';
+import { ensureGovernor } from '../../clients/governor';
 import { createLegworkWorker } from '../../workers/create-worker';
 import { openIntentLedger } from '../../workers/ledger-wiring';
 import { installTemporalLogging } from '../../infra/temporal-logging';
@@ -16,15 +18,27 @@ export async function connectTestClient(): Promise<{ client: Client; close(): Pr
 }
 
 /** Runs `fn` while an in-process worker serves a private task queue. */
-export async function withTestWorker<T>(prefix: string, fn: (ctx: { taskQueue: string; client: Client }) => Promise<T>): Promise<T> {
+export async function withTestWorker<T>(prefix: string, fn: (ctx: { taskQueue: string; client: Client; governorId: string }) => Promise<T>): Promise<T> {
   const env = testEnv();
   const taskQueue = uniqueTaskQueue(prefix);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   const ledger = openIntentLedger(env.databaseUrl);
   const { client, close } = await connectTestClient();
   try {
-    const worker = await createLegworkWorker({ connection, namespace: env.namespace, taskQueue, ledger: ledger.ledger, workflowBundleCode: env.workflowBundleCode });
-    return await worker.runUntil(fn({ taskQueue, client }));
+    // Each test file gets its own governor on its own task queue, so kill switches never leak between files.
+    const governorId = `governor-${taskQueue}`;
+    const worker = await createLegworkWorker({
+      connection,
+      namespace: env.namespace,
+      taskQueue,
+      ledger: ledger.ledger,
+      gate: governorGate(client, governorId),
+      workflowBundleCode: env.workflowBundleCode,
+    });
+    return await worker.runUntil(async () => {
+      await ensureGovernor(client, { workflowId: governorId, taskQueue });
+      return fn({ taskQueue, client, governorId });
+    });
   } finally {
     await close();
     await ledger.close();

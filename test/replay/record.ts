@@ -24,9 +24,15 @@ const intent = (id: string): IntentInput => ({
   ],
 });
 
+/** Existing histories are never overwritten: they prove compatibility with older executions. */
 async function save(client: Client, workflowId: string, name: string): Promise<void> {
+  const file = path.join(OUT, `${name}.json`);
+  if (fs.existsSync(file) && !process.argv.includes('--force')) {
+    process.stderr.write(`kept existing ${name} (rename it, or --force to replace)\n`);
+    return;
+  }
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  fs.writeFileSync(path.join(OUT, `${name}.json`), `${historyToJSON(history)}\n`);
+  fs.writeFileSync(file, `${historyToJSON(history)}\n`);
   process.stderr.write(`recorded ${name} (${history.events?.length ?? 0} events)\n`);
 }
 
@@ -36,6 +42,15 @@ withBenchStack(async ({ client, taskQueue }) => {
 
   await (await startIntent(client, intent(`replay-happy-${tag}`), { taskQueue })).result();
   await save(client, intentWorkflowId(`replay-happy-${tag}`), 'order-intent.happy');
+
+  // The bench stack's governor: halt the strategy to record the rejected path, then release.
+  const benchGovernor = client.workflow.getHandle('bench-governor');
+  await benchGovernor.signal('killSwitch', { action: 'engage', scope: 'strategy:replay', reason: 'recording', operator: 'rec' });
+  await benchGovernor.query('governorState');
+  await (await startIntent(client, intent(`replay-gated-${tag}`), { taskQueue })).result();
+  await save(client, intentWorkflowId(`replay-gated-${tag}`), 'order-intent.gate-rejected');
+  await benchGovernor.signal('killSwitch', { action: 'release', scope: 'strategy:replay', reason: 'recorded', operator: 'rec' });
+  await benchGovernor.query('governorState');
 
   const bad = await client.workflow.start('orderIntentWorkflow', { workflowId: `intent-replay-bad-${tag}`, taskQueue, args: [{ ...intent('x'), legs: [] }] });
   await bad.result().catch(() => undefined);

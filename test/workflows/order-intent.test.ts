@@ -5,7 +5,8 @@ import { SA_INTENT_STATE, SA_STRATEGY, SA_VENUES } from '../../domain/search-att
 import { ValidationError } from '../../domain/validation';
 import { DuplicateIntentError, startIntent } from '../../clients/intents';
 import { stateQuery } from '../../workflows';
-import { countRows } from '../helpers/db';
+import { countRows, eventually } from '../helpers/db';
+import { governorState } from '../../clients/governor';
 import { sampleIntent } from '../helpers/intents';
 import { withTestWorker } from '../helpers/temporal';
 
@@ -68,5 +69,36 @@ describe('orderIntentWorkflow', () => {
       expect(description.status.name).toBe('FAILED');
     });
     expect(await countRows('intents', 'opportunity_id = $1', [input.opportunityId])).toBe(0);
+  });
+});
+
+describe('orderIntentWorkflow gate', () => {
+  it('asks the risk governor: a halted strategy rejects the intent with the reason, recorded and audited', async () => {
+    const input = sampleIntent('gated', { strategy: 'gated-strategy' });
+    const intentId = intentIdFor(input.opportunityId);
+    await withTestWorker('intent-gate', async ({ client, taskQueue, governorId }) => {
+      await client.workflow.getHandle(governorId).signal('killSwitch', { action: 'engage', scope: 'strategy:gated-strategy', reason: 'strategy review', operator: 'ana' });
+      await eventually('switch applied', async () => (Object.keys((await governorState(client, governorId)).switches).length ? true : undefined));
+
+      const view = await (await startIntent(client, input, { taskQueue })).result();
+      expect(view.phases).toEqual(['RECEIVED', 'RECORDED', 'REJECTED']);
+      expect(view.reason).toMatch(/risk gate HALTED: strategy:gated-strategy HALTED \(strategy review\)/);
+
+      // Another strategy still trades.
+      const other = await (await startIntent(client, sampleIntent('ungated'), { taskQueue })).result();
+      expect(other.phase).toBe('COMPLETED');
+    });
+    expect(await countRows('intents', `id = $1 AND state = 'REJECTED'`, [intentId])).toBe(1);
+    expect(await countRows('audit_events', `id = $1 AND action = 'intent.rejected' AND reason LIKE '%strategy review%'`, [`${intentId}:rejected`])).toBe(1);
+  });
+
+  it('fails closed when the governor does not answer', async () => {
+    const input = sampleIntent('no-governor');
+    await withTestWorker('intent-nogov', async ({ client, taskQueue, governorId }) => {
+      await client.workflow.getHandle(governorId).terminate('test: governor gone');
+      const view = await (await startIntent(client, input, { taskQueue })).result();
+      expect(view.phase).toBe('REJECTED');
+      expect(view.reason).toMatch(/did not answer.*failing closed/);
+    });
   });
 });
