@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerGovernorCommands } from './commands/governor';
 import { registerIntentCommands } from './commands/intent';
+import { registerLiveCommands } from './commands/live';
 
 export function buildProgram(): Command {
   const program = new Command('legwork')
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nConnects to TEMPORAL_ADDRESS, or to the dev server `npm start` runs (127.0.0.1:7233).');
   registerIntentCommands(program);
   registerGovernorCommands(program);
+  registerLiveCommands(program);
   return program;
 }
 

@@ -19,6 +19,11 @@ const USER = 'legwork';
 const PASSWORD = 'legwork';
 const DATABASE = 'legwork';
 
+/** The URL of the embedded server `npm start` runs on `port` (what clients use when DATABASE_URL is unset). */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 /** Prints a connection URL without its password. */
 export function urlWithoutPassword(url: string): string {
   try {
@@ -128,7 +133,7 @@ export async function startLedgerDatabase(opts: { dataDir: string; port?: number
   }
   let stopped = false;
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    url: embeddedDatabaseUrl(port),
     embedded: true,
     async stop() {
       if (stopped) return;

@@ -3,3 +3,4 @@ export { recordIntent, setIntentState, type RecordIntentArgs } from './intents';
 export { recordAudit, type AuditEventArgs } from './audit';
 export { recordQuarantine } from './quarantine';
 export { toDb, fromDb } from './decimal';
+export { recordOperatorConfirmation, latestOperatorConfirmation } from './operator-confirmations';
