@@ -11,7 +11,9 @@
  * SAFE_MODE (global) behaves as HALTED until an operator acknowledges it with no open findings.
  */
 import { z } from 'zod';
+import { applyBreakerEvent, breakerConfigSchema, initialBreaker, tick, type BreakerConfig, type BreakerState } from './breakers';
 import { idSchema } from './intent';
+import { decimalString } from './money';
 import { VENUES, type Venue } from './venue';
 
 export const GOVERNOR_WORKFLOW_ID = 'legwork-risk-governor';
@@ -67,9 +69,44 @@ export interface KillSwitch {
   since: string;
 }
 
+/**
+ * A breaker event reported by the part that sees it (venue adapters' error classes and rate
+ * governor, the intent workflows' outcomes, the feed layer's health, realized PnL).
+ * Unknown breaker ids are created from `config`, or from the default for their kind.
+ */
+export const breakerSignalSchema = z.object({
+  breaker: z.string().max(200).regex(/^[a-z-]+:\S.*$/, 'must look like "<kind>:<subject>", e.g. "endpoint:kalshi:POST /portfolio/orders"'),
+  /** The scope the breaker restricts while OPEN. */
+  scope: scopeSchema,
+  /** The level it imposes on that scope while OPEN. */
+  level: z.enum(['HALTED', 'REDUCING']).default('HALTED'),
+  event: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('failure'), detail: z.string().max(300).optional() }),
+    z.object({ type: z.literal('success') }),
+    z.object({ type: z.literal('measure'), value: decimalString }),
+  ]),
+  config: breakerConfigSchema.optional(),
+});
+export type BreakerSignal = z.infer<typeof breakerSignalSchema>;
+
+export interface GovernedBreaker {
+  scope: string;
+  level: Exclude<Level, 'ACTIVE'>;
+  config: BreakerConfig;
+  state: BreakerState;
+}
+
+/** Defaults by breaker kind (the prefix of its id); tuned per deployment through `config`. */
+export const DEFAULT_BREAKERS: Record<string, BreakerConfig> = {
+  endpoint: { kind: 'error-rate', failures: 5, windowMs: 10_000, cooldownMs: 30_000, maxCooldownMs: 300_000, probeSuccesses: 3 },
+  execution: { kind: 'consecutive-failures', failures: 5, cooldownMs: 60_000, maxCooldownMs: 900_000, probeSuccesses: 2 },
+  'daily-loss': { kind: 'threshold', trip: '500', recover: '0', cooldownMs: 3_600_000, maxCooldownMs: 86_400_000, probeSuccesses: 1 },
+  data: { kind: 'threshold', trip: '5000', recover: '1000', cooldownMs: 5_000, maxCooldownMs: 60_000, probeSuccesses: 3 },
+};
+
 export interface GovernorEvent {
   at: string;
-  kind: 'kill.engage' | 'kill.release' | 'safe_mode.enter' | 'safe_mode.finding_resolved' | 'safe_mode.ack' | 'signal.rejected';
+  kind: 'kill.engage' | 'kill.release' | 'safe_mode.enter' | 'safe_mode.finding_resolved' | 'safe_mode.ack' | 'signal.rejected' | 'breaker.open' | 'breaker.half_open' | 'breaker.close';
   scope?: string;
   detail: string;
   operator?: string;
@@ -77,6 +114,8 @@ export interface GovernorEvent {
 
 export interface GovernorState {
   switches: Record<string, KillSwitch>;
+  /** Absent in states carried over from before breakers existed. */
+  breakers?: Record<string, GovernedBreaker>;
   safeMode: { active: boolean; since?: string; reason?: string; findings: Finding[] };
   /** The latest events, newest last (bounded; the audit ledger keeps them all). */
   events: GovernorEvent[];
@@ -113,11 +152,17 @@ export function applicableScopes(request: Pick<GateRequest, 'strategy' | 'venues
 export function decide(state: GovernorState, request: GateRequest): GateDecision {
   let level: Level = 'ACTIVE';
   const reasons: string[] = [];
-  for (const scope of applicableScopes(request)) {
+  const scopes = applicableScopes(request);
+  for (const scope of scopes) {
     const s = state.switches[scope];
     if (!s) continue;
     if (RANK[s.level] > RANK[level]) level = s.level;
     reasons.push(`${scope} ${s.level} (${s.reason})`);
+  }
+  for (const [id, b] of Object.entries(state.breakers ?? {})) {
+    if (b.state.phase !== 'OPEN' || !scopes.includes(b.scope)) continue;
+    if (RANK[b.level] > RANK[level]) level = b.level;
+    reasons.push(`breaker ${id} OPEN on ${b.scope} (${b.state.reason ?? 'tripped'})`);
   }
   if (state.safeMode.active) {
     level = 'HALTED';
@@ -175,6 +220,40 @@ export function acknowledgeSafeMode(state: GovernorState, ack: SafeModeAck, at: 
 
 export function rejectSignal(state: GovernorState, name: string, problem: string, at: string): GovernorState {
   return withEvent({ ...state, rejectedSignals: state.rejectedSignals + 1 }, { at, kind: 'signal.rejected', detail: `${name}: ${problem}` });
+}
+
+function breakerEventKind(before: BreakerState['phase'], after: BreakerState['phase']): GovernorEvent['kind'] | undefined {
+  if (before === after) return undefined;
+  return after === 'OPEN' ? 'breaker.open' : after === 'HALF_OPEN' ? 'breaker.half_open' : 'breaker.close';
+}
+
+/** Applies a breaker event at `atMs`; an OPEN/HALF_OPEN/CLOSED change is recorded as an event. */
+export function applyBreakerSignal(state: GovernorState, signal: BreakerSignal, atMs: number, at: string): GovernorState {
+  const existing = state.breakers?.[signal.breaker];
+  const config = existing?.config ?? signal.config ?? DEFAULT_BREAKERS[signal.breaker.split(':')[0]!];
+  if (!config) return rejectSignal(state, 'breakerEvent', `no default breaker for "${signal.breaker}"; send a config`, at);
+  const before = existing ?? { scope: signal.scope, level: signal.level, config, state: initialBreaker(config) };
+  const next = { ...before, state: applyBreakerEvent(config, before.state, { ...signal.event, at: atMs }) };
+  const updated = { ...state, breakers: { ...(state.breakers ?? {}), [signal.breaker]: next } };
+  const kind = breakerEventKind(before.state.phase, next.state.phase);
+  return kind ? withEvent(updated, { at, kind, scope: next.scope, detail: `${signal.breaker}: ${next.state.reason ?? kind}` }) : updated;
+}
+
+/** Moves breakers whose cooldown has elapsed to HALF_OPEN. */
+export function tickBreakers(state: GovernorState, atMs: number, at: string): GovernorState {
+  let next = state;
+  for (const [id, b] of Object.entries(state.breakers ?? {})) {
+    const ticked = tick(b.state, atMs);
+    if (ticked === b.state) continue;
+    next = withEvent({ ...next, breakers: { ...(next.breakers ?? {}), [id]: { ...b, state: ticked } } }, { at, kind: 'breaker.half_open', scope: b.scope, detail: `${id}: cooldown over, probing` });
+  }
+  return next;
+}
+
+/** The earliest time a breaker may half-open, if any is OPEN. */
+export function nextBreakerDeadline(state: GovernorState): number | undefined {
+  const times = Object.values(state.breakers ?? {}).flatMap((b) => (b.state.phase === 'OPEN' && b.state.openUntil !== undefined ? [b.state.openUntil] : []));
+  return times.length ? Math.min(...times) : undefined;
 }
 
 /** One line for the CLI and search attributes: the global picture. */

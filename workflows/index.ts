@@ -5,6 +5,7 @@ export {
   killSwitchSignal,
   enterSafeModeSignal,
   resolveFindingSignal,
+  breakerEventSignal,
   governorStateQuery,
   gateQuery,
   acknowledgeSafeModeUpdate,

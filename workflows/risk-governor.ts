@@ -22,18 +22,22 @@ import {
 import type { AuditActivities, AuditInput } from '../activities/audit';
 import {
   acknowledgeSafeMode,
+  applyBreakerSignal,
   applyKillSwitch,
+  breakerSignalSchema,
   decide,
   enterSafeMode,
   enterSafeModeSignalSchema,
   initialGovernorState,
   killSwitchSignalSchema,
+  nextBreakerDeadline,
   rejectSignal,
   resolveFinding,
   resolveFindingSignalSchema,
   safeModeAckRefusal,
   safeModeAckSchema,
   summaryLevel,
+  tickBreakers,
   type GateDecision,
   type GateRequest,
   type GovernorEvent,
@@ -47,6 +51,7 @@ import { workflowTimestamp } from './clock';
 export const killSwitchSignal = defineSignal<[unknown]>('killSwitch');
 export const enterSafeModeSignal = defineSignal<[unknown]>('enterSafeMode');
 export const resolveFindingSignal = defineSignal<[unknown]>('resolveFinding');
+export const breakerEventSignal = defineSignal<[unknown]>('breakerEvent');
 export const governorStateQuery = defineQuery<GovernorState>('governorState');
 export const gateQuery = defineQuery<GateDecision, [GateRequest]>('gate');
 export const acknowledgeSafeModeUpdate = defineUpdate<GovernorState, [SafeModeAck]>('acknowledgeSafeMode');
@@ -72,9 +77,10 @@ export async function riskGovernorWorkflow(input: GovernorInput = {}): Promise<n
   const { workflowId, runId } = workflowInfo();
 
   const changed = (next: GovernorState, actor: string) => {
-    const fresh = next.events.slice(-1)[0];
+    const fresh = next.events.filter((e) => !state.events.includes(e));
     state = next;
-    if (fresh) pendingAudits.push(toAudit(fresh, actor));
+    for (const event of fresh) pendingAudits.push(toAudit(event, actor));
+    if (fresh.length === 0) return; // e.g. a breaker counted a failure but did not change phase
     upsertSearchAttributes([
       { key: SA_GOVERNOR_LEVEL, value: summaryLevel(state) },
       { key: SA_KILL_SWITCHES, value: Object.keys(state.switches).sort() },
@@ -104,6 +110,12 @@ export async function riskGovernorWorkflow(input: GovernorInput = {}): Promise<n
     if (!parsed.success) return changed(rejectSignal(state, 'resolveFinding', formatZodError(parsed.error), workflowTimestamp()), 'signal');
     changed(resolveFinding(state, parsed.data.id, parsed.data.note, workflowTimestamp()), 'reconciliation');
   });
+  setHandler(breakerEventSignal, (payload) => {
+    const parsed = breakerSignalSchema.safeParse(payload);
+    const at = workflowTimestamp();
+    if (!parsed.success) return changed(rejectSignal(state, 'breakerEvent', formatZodError(parsed.error), at), 'signal');
+    changed(applyBreakerSignal(state, parsed.data, Date.parse(at), at), 'breaker');
+  });
   setHandler(governorStateQuery, () => state);
   setHandler(gateQuery, (request) => decide(state, request));
   setHandler(
@@ -129,7 +141,16 @@ export async function riskGovernorWorkflow(input: GovernorInput = {}): Promise<n
   ]);
 
   for (;;) {
-    await condition(() => pendingAudits.length > 0 || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS);
+    // Wake for audits to write, for history to roll over, or when an open breaker may half-open.
+    // With no breaker open there is no timer, so histories from before breakers replay unchanged.
+    const deadline = nextBreakerDeadline(state);
+    const wake = () => pendingAudits.length > 0 || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS || nextBreakerDeadline(state) !== deadline;
+    if (deadline === undefined) await condition(wake);
+    else if (!(await condition(wake, Math.max(1, deadline - Date.parse(workflowTimestamp()))))) {
+      const at = workflowTimestamp();
+      const ticked = tickBreakers(state, Date.parse(at), at);
+      if (ticked !== state) changed(ticked, 'breaker');
+    }
     while (pendingAudits.length > 0) {
       await recordAuditEvent(pendingAudits[0]!);
       pendingAudits.shift();

@@ -69,6 +69,22 @@ withBenchStack(async ({ client, taskQueue }) => {
   await governor.query('governorState'); // all signals processed before the history is taken
   await governor.terminate('recording finished');
   await save(client, governorId, 'risk-governor.signals');
+
+  const breakerGovernorId = `governor-breakers-${tag}`;
+  await ensureGovernor(client, { workflowId: breakerGovernorId, taskQueue });
+  const bg = client.workflow.getHandle(breakerGovernorId);
+  const config = { kind: 'error-rate', failures: 3, windowMs: 60_000, cooldownMs: 500, maxCooldownMs: 5_000, probeSuccesses: 1 };
+  const report = (event: object) => bg.signal('breakerEvent', { breaker: 'endpoint:kalshi:POST /portfolio/orders', scope: 'venue:kalshi', level: 'REDUCING', event, config });
+  for (let i = 0; i < 3; i++) await report({ type: 'failure', detail: '429' });
+  for (;;) {
+    const s = await bg.query<{ breakers?: Record<string, { state: { phase: string } }> }>('governorState');
+    if (s.breakers?.['endpoint:kalshi:POST /portfolio/orders']?.state.phase === 'HALF_OPEN') break;
+    await new Promise((r) => setTimeout(r, 100)); // the governor's own timer half-opens it
+  }
+  await report({ type: 'success' });
+  await bg.query('governorState');
+  await bg.terminate('recording finished');
+  await save(client, breakerGovernorId, 'risk-governor.breakers');
 }).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);

@@ -144,3 +144,58 @@ describe('risk governor', () => {
     });
   }, 120_000);
 });
+
+describe('risk governor breakers', () => {
+  it('a 429 storm opens the endpoint breaker (venue REDUCING); it half-opens after the cooldown and closes when probes succeed', async () => {
+    await withTestWorker('governor-breaker', async ({ client, taskQueue }) => {
+      const id = `governor-${taskQueue}`;
+      await ensureGovernor(client, { workflowId: id, taskQueue });
+      const handle = client.workflow.getHandle(id);
+      const breaker = 'endpoint:kalshi:POST /portfolio/orders';
+      const config = { kind: 'error-rate', failures: 5, windowMs: 60_000, cooldownMs: 1_500, maxCooldownMs: 10_000, probeSuccesses: 2 };
+      const report = (event: object) => handle.signal('breakerEvent', { breaker, scope: 'venue:kalshi', level: 'REDUCING', event, config });
+
+      for (let i = 0; i < 5; i++) await report({ type: 'failure', detail: '429 Retry-After: 1' });
+      const open = await eventually('breaker open', async () => {
+        const d = await gate(client, id, { kind: 'entry', strategy: 's', venues: ['kalshi'] });
+        return d.allowed ? undefined : d;
+      });
+      expect(open).toMatchObject({ level: 'REDUCING' });
+      expect(open.reason).toContain(`breaker ${breaker} OPEN on venue:kalshi (5 failures within 60000 ms (last: 429 Retry-After: 1))`);
+      expect((await gate(client, id, { kind: 'entry', strategy: 's', venues: ['polymarket'] })).allowed).toBe(true);
+
+      // The governor's own timer half-opens it once the cooldown is over.
+      await eventually('breaker half-open', async () => ((await governorState(client, id)).breakers?.[breaker]?.state.phase === 'HALF_OPEN' ? true : undefined), 20_000);
+      await report({ type: 'success' });
+      await report({ type: 'success' });
+      await eventually('breaker closed', async () => ((await governorState(client, id)).breakers?.[breaker]?.state.phase === 'CLOSED' ? true : undefined));
+      expect((await gate(client, id, { kind: 'entry', strategy: 's', venues: ['kalshi'] })).allowed).toBe(true);
+
+      const kinds = (await governorState(client, id)).events.map((e) => e.kind);
+      expect(kinds).toEqual(['breaker.open', 'breaker.half_open', 'breaker.close']);
+      await eventually('breaker changes audited', async () =>
+        (await countRows('audit_events', `id LIKE $1 AND action LIKE 'governor.breaker.%'`, [`${id}:%`])) === 3 ? true : undefined,
+      );
+    });
+  }, 120_000);
+
+  it('daily loss: the threshold breaker halts globally at the cap', async () => {
+    await withTestWorker('governor-loss', async ({ client, taskQueue }) => {
+      const id = `governor-${taskQueue}`;
+      await ensureGovernor(client, { workflowId: id, taskQueue });
+      const handle = client.workflow.getHandle(id);
+      const config = { kind: 'threshold', trip: '250', recover: '0', cooldownMs: 3_600_000, maxCooldownMs: 3_600_000, probeSuccesses: 1 };
+      // The PnL reporter sends realized loss (positive = loss) plus the worst case of what is in flight.
+      await handle.signal('breakerEvent', { breaker: 'daily-loss:global', scope: 'global', event: { type: 'measure', value: '249.99' }, config });
+      await eventually('measure applied', async () => ((await governorState(client, id)).breakers?.['daily-loss:global'] ? true : undefined));
+      expect((await gate(client, id, newIntent)).allowed).toBe(true);
+      await handle.signal('breakerEvent', { breaker: 'daily-loss:global', scope: 'global', event: { type: 'measure', value: '250.00' }, config });
+      const halted = await eventually('halted at the cap', async () => {
+        const d = await gate(client, id, newIntent);
+        return d.allowed ? undefined : d;
+      });
+      expect(halted).toMatchObject({ level: 'HALTED' });
+      expect(halted.reason).toMatch(/daily-loss:global OPEN on global \(value 250\.00 reached trip level 250\)/);
+    });
+  }, 60_000);
+});
