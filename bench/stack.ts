@@ -9,9 +9,9 @@ import { freePort } from '../infra/ports';
 import { startLedgerDatabase } from '../infra/postgres';
 import { registerSearchAttributes, startTemporalDevServer } from '../infra/temporal-server';
 import { ensureTemporalCli } from '../infra/tools';
-import { governorGate } from '../activities/gate';
 import { ensureGovernor } from '../clients/governor';
 import { createLegworkWorker } from '../workers/create-worker';
+import { activityDependencies } from '../workers/dependencies';
 import { bundleWorkflows } from '../workers/bundle';
 import { openIntentLedger } from '../workers/ledger-wiring';
 import { installTemporalLogging } from '../infra/temporal-logging';
@@ -44,8 +44,7 @@ export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): 
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      ledger: ledger.ledger,
-      gate: governorGate(client, governorId),
+      ...activityDependencies({ ledger, client, governorId }),
       workflowBundleCode: await bundleWorkflows(),
     });
     return await worker.runUntil(async () => {

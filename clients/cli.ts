@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerGovernorCommands } from './commands/governor';
 import { registerIntentCommands } from './commands/intent';
 import { registerLiveCommands } from './commands/live';
+import { registerReconcileCommands } from './commands/reconcile';
 
 export function buildProgram(): Command {
   const program = new Command('legwork')
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerIntentCommands(program);
   registerGovernorCommands(program);
   registerLiveCommands(program);
+  registerReconcileCommands(program);
   return program;
 }
 

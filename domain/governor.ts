@@ -54,6 +54,16 @@ export const enterSafeModeSignalSchema = z.object({
 });
 export type EnterSafeModeSignal = z.infer<typeof enterSafeModeSignalSchema>;
 
+/**
+ * A reconciliation run's verdict: the findings that stand now. Findings it raised before that are
+ * no longer listed are resolved; any standing finding puts (or keeps) the governor in SAFE_MODE.
+ */
+export const reconciliationReportSchema = z.object({
+  runId: z.string().min(1).max(200),
+  findings: z.array(findingSchema).max(500),
+});
+export type ReconciliationReport = z.infer<typeof reconciliationReportSchema>;
+
 export const resolveFindingSignalSchema = z.object({ id: idSchema, note: z.string().max(500).default('') });
 
 export const safeModeAckSchema = z.object({
@@ -204,6 +214,16 @@ export function enterSafeMode(state: GovernorState, signal: EnterSafeModeSignal,
 export function resolveFinding(state: GovernorState, id: string, note: string, at: string): GovernorState {
   const findings = state.safeMode.findings.map((f) => (f.id === id ? { ...f, resolved: true } : f));
   return withEvent({ ...state, safeMode: { ...state.safeMode, findings } }, { at, kind: 'safe_mode.finding_resolved', detail: `${id}${note ? `: ${note}` : ''}` });
+}
+
+export function applyReconciliationReport(state: GovernorState, report: ReconciliationReport, at: string): GovernorState {
+  const standing = new Set(report.findings.map((f) => f.id));
+  let next = state;
+  for (const f of state.safeMode.findings) {
+    if (!f.resolved && f.kind.startsWith('recon.') && !standing.has(f.id)) next = resolveFinding(next, f.id, `no longer found by ${report.runId}`, at);
+  }
+  if (report.findings.length === 0) return next;
+  return enterSafeMode(next, { reason: `reconciliation ${report.runId} found ${report.findings.length} issue(s)`, source: 'reconciliation', findings: report.findings }, at);
 }
 
 /** Why an acknowledgement must be refused, or undefined when it may be accepted. */

@@ -6,6 +6,9 @@ import type { Intent, Leg } from './intent';
 
 /** The intent's own lifecycle. Later phases (legging, hedging, settling) extend this list. */
 export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'REJECTED' | 'COMPLETED';
+/** Phases after which an intent holds nothing: its capital must be released. */
+export const TERMINAL_INTENT_PHASES: readonly string[] = ['REJECTED', 'COMPLETED'];
+
 /** A leg before anything has been sent for it. Venue states come from domain/order.ts once submitted. */
 export type LegPhase = 'PLANNED';
 

@@ -17,6 +17,19 @@ const envSchema = z.object({
   LEGWORK_TASK_QUEUE: z.string().min(1).default('legwork-intents'),
   /** Workflow id of the risk governor singleton (one per namespace). */
   LEGWORK_GOVERNOR_ID: z.string().min(1).default('legwork-risk-governor'),
+  /** Daily reconciliation time (HH:MM) and its IANA time zone. */
+  LEGWORK_RECONCILE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour').default('06:00'),
+  LEGWORK_RECONCILE_TZ: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as UTC or America/New_York')
+    .default('UTC'),
   LEGWORK_TEMPORAL_PORT: port.default(7233),
   LEGWORK_TEMPORAL_UI_PORT: port.default(8233),
   /** When set, Legwork uses this PostgreSQL and starts no embedded server. */

@@ -4,3 +4,5 @@ export { recordAudit, type AuditEventArgs } from './audit';
 export { recordQuarantine } from './quarantine';
 export { toDb, fromDb } from './decimal';
 export { recordOperatorConfirmation, latestOperatorConfirmation } from './operator-confirmations';
+export { reserveCapital, releaseCapital, staleReservations } from './capital';
+export { startReconciliationRun, finishReconciliationRun, latestReconciliationRuns, type DifferenceRecord } from './reconciliation';

@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createAuditActivities } from '../activities/audit';
 import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
+import { createReconciliationActivities, type ReconciliationDeps } from '../activities/reconciliation';
 
 export interface LegworkWorkerDeps {
   connection: NativeConnection;
@@ -14,13 +15,19 @@ export interface LegworkWorkerDeps {
   ledger: IntentLedger;
   /** Where intents ask whether they may trade (the risk governor in production). */
   gate: GateSource;
+  reconciliation: ReconciliationDeps;
   /** Prebuilt bundle code (tests, fast restarts); otherwise the worker bundles workflows/ itself. */
   workflowBundleCode?: string;
   identity?: string;
 }
 
-export function legworkActivities(ledger: IntentLedger, gate: GateSource) {
-  return { ...createIntentRecordingActivities(ledger), ...createAuditActivities(ledger), ...createGateActivities(gate) };
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation'>) {
+  return {
+    ...createIntentRecordingActivities(deps.ledger),
+    ...createAuditActivities(deps.ledger),
+    ...createGateActivities(deps.gate),
+    ...createReconciliationActivities(deps.reconciliation),
+  };
 }
 
 export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Worker> {
@@ -28,7 +35,7 @@ export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Work
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: legworkActivities(deps.ledger, deps.gate),
+    activities: legworkActivities(deps),
     ...(deps.identity ? { identity: deps.identity } : {}),
     ...(deps.workflowBundleCode
       ? { workflowBundle: { code: deps.workflowBundleCode } }

@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { governorGate } from '../activities/gate';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { installTemporalLogging } from '../infra/temporal-logging';
 import { temporalAddress } from '../clients/temporal';
 import { createLegworkWorker } from './create-worker';
+import { activityDependencies } from './dependencies';
 import { openIntentLedger } from './ledger-wiring';
 import { READY_EVENT } from './worker-process';
 
@@ -24,15 +24,14 @@ async function main(): Promise<void> {
   const address = temporalAddress(config);
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
-  const gateClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const ledger = openIntentLedger(config.DATABASE_URL);
   try {
     const worker = await createLegworkWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.LEGWORK_TASK_QUEUE,
-      ledger: ledger.ledger,
-      gate: governorGate(gateClient, config.LEGWORK_GOVERNOR_ID),
+      ...activityDependencies({ ledger, client: client, governorId: config.LEGWORK_GOVERNOR_ID }),
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,
     });

@@ -1,10 +1,11 @@
 /** Binds the ledger module to the activity interfaces, over one Prisma client per process. */
 import type { IntentLedger } from '../activities/intent-recording';
-import { createLedgerClient, recordAudit, recordIntent, setIntentState } from '../ledger';
+import { createLedgerClient, recordAudit, recordIntent, setIntentState, type LedgerClient } from '../ledger';
 
-export function openIntentLedger(url: string): { ledger: IntentLedger; close(): Promise<void> } {
+export function openIntentLedger(url: string): { ledger: IntentLedger; db: LedgerClient; close(): Promise<void> } {
   const db = createLedgerClient(url);
   return {
+    db,
     ledger: {
       recordIntent: (args) => recordIntent(db, args),
       recordAudit: (event) => recordAudit(db, event),

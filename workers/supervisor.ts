@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureGovernor, governorState } from '../clients/governor';
+import { ensureReconciliationSchedule, runReconciliation } from '../clients/reconciliation';
 import { summaryLevel } from '../domain/governor';
 import { Command } from 'commander';
 import { loadConfig, type LegworkConfig } from '../infra/config';
@@ -76,13 +77,19 @@ async function main(argv: string[]): Promise<number> {
       for (let i = 0; i < workerCount; i++) running.workers.push(await superviseWorker(workerEnv, running, config, i));
     });
 
-    const governorLevel = await step('risk governor', () =>
-      withConnection(temporalAddress, async (connection) => {
-        const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-        await ensureGovernor(client, { workflowId: config.LEGWORK_GOVERNOR_ID, taskQueue: config.LEGWORK_TASK_QUEUE });
-        return summaryLevel(await governorState(client, config.LEGWORK_GOVERNOR_ID));
+    const client = (connection: Connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const control = { taskQueue: config.LEGWORK_TASK_QUEUE, governorId: config.LEGWORK_GOVERNOR_ID };
+    await step('risk governor', () => withConnection(temporalAddress, (c) => ensureGovernor(client(c), { workflowId: control.governorId, taskQueue: control.taskQueue })));
+    await step(`reconciliation schedule (daily ${config.LEGWORK_RECONCILE_AT} ${config.LEGWORK_RECONCILE_TZ})`, () =>
+      withConnection(temporalAddress, (c) => ensureReconciliationSchedule(client(c), { ...control, at: config.LEGWORK_RECONCILE_AT, timezone: config.LEGWORK_RECONCILE_TZ })),
+    );
+    await step('start-up reconciliation', () =>
+      withConnection(temporalAddress, async (c) => {
+        const result = await runReconciliation(client(c), { ...control, trigger: 'startup' });
+        out(`  ${result.differences.length} difference(s), ${result.findings.length} finding(s)${result.findings.length ? ': SAFE_MODE until `legwork safe-mode ack`' : ''}`);
       }),
     );
+    const governorLevel = await withConnection(temporalAddress, async (c) => summaryLevel(await governorState(client(c), control.governorId)));
 
     out('ready');
     out(`  Temporal        ${temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE})`);

@@ -6,7 +6,9 @@ export {
   enterSafeModeSignal,
   resolveFindingSignal,
   breakerEventSignal,
+  reconciliationReportSignal,
   governorStateQuery,
   gateQuery,
   acknowledgeSafeModeUpdate,
 } from './risk-governor';
+export { reconciliationWorkflow } from './reconciliation';

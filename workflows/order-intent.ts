@@ -63,6 +63,10 @@ export async function orderIntentWorkflow(input: IntentInput): Promise<IntentVie
     }
   }
 
+  // Added after the first release (replay-safe): the ledger learns the terminal state too.
+  if (patched('record-completion-v1')) {
+    await recordIntentOutcome({ intentId: view.intentId, state: 'COMPLETED', reason: 'all phases done', executionId: runId });
+  }
   view = withPhase(view, 'COMPLETED');
   upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);
   return view;

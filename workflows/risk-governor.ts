@@ -24,6 +24,7 @@ import {
   acknowledgeSafeMode,
   applyBreakerSignal,
   applyKillSwitch,
+  applyReconciliationReport,
   breakerSignalSchema,
   decide,
   enterSafeMode,
@@ -31,6 +32,7 @@ import {
   initialGovernorState,
   killSwitchSignalSchema,
   nextBreakerDeadline,
+  reconciliationReportSchema,
   rejectSignal,
   resolveFinding,
   resolveFindingSignalSchema,
@@ -52,6 +54,7 @@ export const killSwitchSignal = defineSignal<[unknown]>('killSwitch');
 export const enterSafeModeSignal = defineSignal<[unknown]>('enterSafeMode');
 export const resolveFindingSignal = defineSignal<[unknown]>('resolveFinding');
 export const breakerEventSignal = defineSignal<[unknown]>('breakerEvent');
+export const reconciliationReportSignal = defineSignal<[unknown]>('reconciliationReport');
 export const governorStateQuery = defineQuery<GovernorState>('governorState');
 export const gateQuery = defineQuery<GateDecision, [GateRequest]>('gate');
 export const acknowledgeSafeModeUpdate = defineUpdate<GovernorState, [SafeModeAck]>('acknowledgeSafeMode');
@@ -115,6 +118,11 @@ export async function riskGovernorWorkflow(input: GovernorInput = {}): Promise<n
     const at = workflowTimestamp();
     if (!parsed.success) return changed(rejectSignal(state, 'breakerEvent', formatZodError(parsed.error), at), 'signal');
     changed(applyBreakerSignal(state, parsed.data, Date.parse(at), at), 'breaker');
+  });
+  setHandler(reconciliationReportSignal, (payload) => {
+    const parsed = reconciliationReportSchema.safeParse(payload);
+    if (!parsed.success) return changed(rejectSignal(state, 'reconciliationReport', formatZodError(parsed.error), workflowTimestamp()), 'signal');
+    changed(applyReconciliationReport(state, parsed.data, workflowTimestamp()), 'reconciliation');
   });
   setHandler(governorStateQuery, () => state);
   setHandler(gateQuery, (request) => decide(state, request));

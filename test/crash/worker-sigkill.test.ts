@@ -75,7 +75,7 @@ describe('crash: worker SIGKILL mid-activity', () => {
 
       expect(await countRows('intents', 'id = $1', [intentId])).toBe(1);
       expect(await countRows('legs', 'intent_id = $1', [intentId])).toBe(2);
-      expect(await countRows('audit_events', 'intent_id = $1', [intentId])).toBe(1);
+      expect(await countRows('audit_events', `intent_id = $1 AND action = 'intent.accepted'`, [intentId])).toBe(1);
     } finally {
       await locker.query('ROLLBACK').catch(() => undefined);
       await locker.end();

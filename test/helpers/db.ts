@@ -1,5 +1,7 @@
 /** Direct SQL against the harness database, independent of the code under test. */
+import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
+import { applyMigrations } from '../../infra/migrate';
 import { testEnv } from '../harness/env';
 
 export async function withPg<T>(fn: (pg: PgClient) => Promise<T>): Promise<T> {
@@ -17,6 +19,16 @@ export async function countRows(table: string, where: string, params: unknown[])
     const { rows } = await pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE ${where}`, params);
     return Number(rows[0]?.n ?? '0');
   });
+}
+
+/** A new, migrated database on the harness server, for tests that must see only their own rows. */
+export async function freshDatabase(prefix: string, opts: { migrate?: boolean } = {}): Promise<string> {
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await withPg((pg) => pg.query(`CREATE DATABASE ${name}`));
+  const url = new URL(testEnv().databaseUrl);
+  url.pathname = `/${name}`;
+  if (opts.migrate !== false) await applyMigrations(url.toString(), { preferPrisma: false });
+  return url.toString();
 }
 
 /** Polls a condition until it holds (a real event in another process), failing after `timeoutMs`. */

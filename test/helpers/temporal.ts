@@ -1,9 +1,9 @@
 /** Clients and in-process workers against the harness's real Temporal dev server. */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { governorGate } from '../../activities/gate';
 import { ensureGovernor } from '../../clients/governor';
 import { createLegworkWorker } from '../../workers/create-worker';
+import { activityDependencies } from '../../workers/dependencies';
 import { openIntentLedger } from '../../workers/ledger-wiring';
 import { installTemporalLogging } from '../../infra/temporal-logging';
 import { testEnv, uniqueTaskQueue } from '../harness/env';
@@ -18,11 +18,15 @@ export async function connectTestClient(): Promise<{ client: Client; close(): Pr
 }
 
 /** Runs `fn` while an in-process worker serves a private task queue. */
-export async function withTestWorker<T>(prefix: string, fn: (ctx: { taskQueue: string; client: Client; governorId: string }) => Promise<T>): Promise<T> {
+export async function withTestWorker<T>(
+  prefix: string,
+  fn: (ctx: { taskQueue: string; client: Client; governorId: string }) => Promise<T>,
+  opts: { databaseUrl?: string } = {},
+): Promise<T> {
   const env = testEnv();
   const taskQueue = uniqueTaskQueue(prefix);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
-  const ledger = openIntentLedger(env.databaseUrl);
+  const ledger = openIntentLedger(opts.databaseUrl ?? env.databaseUrl);
   const { client, close } = await connectTestClient();
   try {
     // Each test file gets its own governor on its own task queue, so kill switches never leak between files.
@@ -31,8 +35,7 @@ export async function withTestWorker<T>(prefix: string, fn: (ctx: { taskQueue: s
       connection,
       namespace: env.namespace,
       taskQueue,
-      ledger: ledger.ledger,
-      gate: governorGate(client, governorId),
+      ...activityDependencies({ ledger, client, governorId }),
       workflowBundleCode: env.workflowBundleCode,
     });
     return await worker.runUntil(async () => {

@@ -2,22 +2,13 @@
  * The offline migration applier on a real PostgreSQL: each test gets its own fresh database on the
  * harness server, so applying from scratch is observable.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { applyMigrations, MigrationError, MIGRATIONS_DIR, readMigrations } from '../../infra/migrate';
 import { createLedgerClient } from '../../ledger';
 import { testEnv } from '../harness/env';
-import { withPg } from '../helpers/db';
-
-async function freshDatabase(): Promise<string> {
-  const name = `mig_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  await withPg((pg) => pg.query(`CREATE DATABASE ${name}`));
-  const url = new URL(testEnv().databaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+import { freshDatabase } from '../helpers/db';
 
 async function query<T extends object>(url: string, sql: string): Promise<T[]> {
   const pg = new PgClient({ connectionString: url });
@@ -38,7 +29,7 @@ function copyOfMigrations(): string {
 
 describe('migrations', () => {
   it('apply from scratch, record _prisma_migrations like Prisma, and re-apply as a no-op', async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase('mig', { migrate: false });
     const first = await applyMigrations(url, { preferPrisma: false });
     const names = readMigrations().map((m) => m.name);
     expect(first).toEqual({ applied: names, skipped: [], via: 'legwork applier' });
@@ -56,7 +47,7 @@ describe('migrations', () => {
   });
 
   it('two appliers racing apply each migration once', async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase('mig', { migrate: false });
     const results = await Promise.all([applyMigrations(url, { preferPrisma: false }), applyMigrations(url, { preferPrisma: false })]);
     const names = readMigrations().map((m) => m.name);
     expect([...results[0]!.applied, ...results[1]!.applied].sort()).toEqual(names);
@@ -64,7 +55,7 @@ describe('migrations', () => {
   });
 
   it('refuses an applied migration whose file changed, naming it', async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase('mig', { migrate: false });
     const dir = copyOfMigrations();
     await applyMigrations(url, { migrationsDir: dir });
     const [first] = readMigrations(dir);
@@ -74,7 +65,7 @@ describe('migrations', () => {
   });
 
   it('a failing migration is recorded as failed, rolled back, and blocks later runs with instructions', async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase('mig', { migrate: false });
     const dir = copyOfMigrations();
     const broken = path.join(dir, '29991231000000_broken');
     fs.mkdirSync(broken);
@@ -88,7 +79,7 @@ describe('migrations', () => {
   });
 
   it('the migrated schema matches the Prisma client: every model writes and reads back', async () => {
-    const url = await freshDatabase();
+    const url = await freshDatabase('mig', { migrate: false });
     await applyMigrations(url, { preferPrisma: false });
     const db = createLedgerClient(url, { poolSize: 2 });
     try {

@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import { withBenchStack } from '../../bench/stack';
 import { ensureGovernor } from '../../clients/governor';
 import { startIntent } from '../../clients/intents';
+import { runReconciliation } from '../../clients/reconciliation';
 import { intentWorkflowId, type IntentInput } from '../../domain/intent';
 
 const OUT = path.join(__dirname, 'histories');
@@ -42,6 +43,9 @@ withBenchStack(async ({ client, taskQueue }) => {
 
   await (await startIntent(client, intent(`replay-happy-${tag}`), { taskQueue })).result();
   await save(client, intentWorkflowId(`replay-happy-${tag}`), 'order-intent.happy');
+
+  const recon = await runReconciliation(client, { taskQueue, governorId: 'bench-governor', trigger: 'manual' });
+  await save(client, recon.runId.split(':')[0]!, 'reconciliation.manual');
 
   // The bench stack's governor: halt the strategy to record the rejected path, then release.
   const benchGovernor = client.workflow.getHandle('bench-governor');

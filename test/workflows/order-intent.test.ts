@@ -33,7 +33,9 @@ describe('orderIntentWorkflow', () => {
     });
     expect(await countRows('intents', 'id = $1', [intentId])).toBe(1);
     expect(await countRows('legs', 'intent_id = $1', [intentId])).toBe(2);
-    expect(await countRows('audit_events', 'intent_id = $1', [intentId])).toBe(1);
+    // intent.accepted and intent.completed
+    expect(await countRows('audit_events', 'intent_id = $1', [intentId])).toBe(2);
+    expect(await countRows('intents', `id = $1 AND state = 'COMPLETED'`, [intentId])).toBe(1);
   });
 
   it('rejects a second start for the same opportunity instead of running it twice', async () => {

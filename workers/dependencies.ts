@@ -1,0 +1,33 @@
+/** What a worker's activities need, built one way for the worker process, tests and benches. */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { governorGate } from '../activities/gate';
+import type { WorkflowFate } from '../activities/reconciliation';
+import type { IntentView } from '../domain/intent-view';
+import type { LegworkWorkerDeps } from './create-worker';
+import type { openIntentLedger } from './ledger-wiring';
+
+export async function workflowFate(client: Client, workflowId: string): Promise<WorkflowFate> {
+  try {
+    const handle = client.workflow.getHandle(workflowId);
+    const status = (await handle.describe()).status.name;
+    if (status === 'RUNNING') return { status: 'RUNNING' };
+    if (status === 'COMPLETED') return { status: 'COMPLETED', phase: ((await handle.result()) as IntentView).phase };
+    return { status: 'ENDED', how: status };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { status: 'NOT_FOUND' };
+    throw err;
+  }
+}
+
+export function activityDependencies(opts: {
+  ledger: ReturnType<typeof openIntentLedger>;
+  client: Client;
+  governorId: string;
+}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation'> {
+  return {
+    ledger: opts.ledger.ledger,
+    gate: governorGate(opts.client, opts.governorId),
+    // Venue reconcilers join here with the venue adapters.
+    reconciliation: { db: opts.ledger.db, workflowFate: (id) => workflowFate(opts.client, id), venues: [] },
+  };
+}
