@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { intentIdFor, parseIntent, type Intent } from '../domain/intent';
 import { ValidationError } from '../domain/validation';
+import type { LegworkMetrics } from '../infra/metrics';
 
 export interface RecordIntentInput {
   intent: Intent;
@@ -28,7 +29,7 @@ export interface IntentLedger {
   setIntentState(intentId: string, state: string): Promise<void>;
 }
 
-export function createIntentRecordingActivities(ledger: IntentLedger) {
+export function createIntentRecordingActivities(ledger: IntentLedger, metrics?: Pick<LegworkMetrics, 'intents'>) {
   return {
     /** Records the intent, its legs and an "accepted" audit event. Safe to run any number of times. */
     async recordIntentAccepted(input: RecordIntentInput): Promise<{ intentId: string; created: boolean }> {
@@ -51,13 +52,14 @@ export function createIntentRecordingActivities(ledger: IntentLedger) {
         executionId: input.runId,
         data: { workflowId: input.workflowId, legs: intent.legs.length },
       });
+      if (created) metrics?.intents.inc({ outcome: 'accepted' });
       return { intentId, created };
     },
 
     /** Records where an intent ended and why (state + audit event), idempotently. */
     async recordIntentOutcome(input: { intentId: string; state: string; reason: string; executionId: string }): Promise<void> {
       await ledger.setIntentState(input.intentId, input.state);
-      await ledger.recordAudit({
+      const { created } = await ledger.recordAudit({
         id: `${input.intentId}:${input.state.toLowerCase()}`,
         actor: 'orderIntentWorkflow',
         action: `intent.${input.state.toLowerCase()}`,
@@ -65,6 +67,7 @@ export function createIntentRecordingActivities(ledger: IntentLedger) {
         intentId: input.intentId,
         executionId: input.executionId,
       });
+      if (created) metrics?.intents.inc({ outcome: input.state.toLowerCase() });
     },
   };
 }

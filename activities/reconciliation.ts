@@ -6,6 +6,7 @@
  */
 import { TERMINAL_INTENT_PHASES } from '../domain/intent-view';
 import type { Finding } from '../domain/governor';
+import type { LegworkMetrics } from '../infra/metrics';
 import { finishReconciliationRun, releaseCapital, staleReservations, startReconciliationRun, type DifferenceRecord, type LedgerClient } from '../ledger';
 
 export interface VenueReconciler {
@@ -21,6 +22,7 @@ export interface ReconciliationDeps {
   db: LedgerClient;
   workflowFate(workflowId: string): Promise<WorkflowFate>;
   venues: VenueReconciler[];
+  metrics?: Pick<LegworkMetrics, 'reconciliationDifferences'>;
 }
 
 export interface ReconciliationResult {
@@ -94,6 +96,7 @@ export function createReconciliationActivities(deps: ReconciliationDeps) {
           resolved: false,
         }));
       await finishReconciliationRun(db, input.runId, differences, { differences: differences.length, findings: findings.length, trigger: input.trigger });
+      for (const d of differences) deps.metrics?.reconciliationDifferences.inc({ kind: d.kind, severity: d.severity, repaired: String(d.repaired) });
       return { runId: input.runId, differences, findings };
     },
   };

@@ -35,6 +35,8 @@ const envSchema = z.object({
   /** When set, Legwork uses this PostgreSQL and starts no embedded server. */
   DATABASE_URL: z.string().min(1).optional(),
   LEGWORK_POSTGRES_PORT: port.default(5433),
+  /** Prometheus /metrics of a worker; the supervisor gives worker i the port base + i. 0 turns it off. */
+  LEGWORK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   LEGWORK_DATA_DIR: z.string().optional(),
   LEGWORK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Path of a prebuilt workflow bundle (tests, fast restarts); otherwise workflows are bundled at start. */

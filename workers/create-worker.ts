@@ -7,6 +7,7 @@ import { createAuditActivities } from '../activities/audit';
 import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
 import { createReconciliationActivities, type ReconciliationDeps } from '../activities/reconciliation';
+import { measuredActivities, type LegworkMetrics } from '../infra/metrics';
 
 export interface LegworkWorkerDeps {
   connection: NativeConnection;
@@ -16,18 +17,21 @@ export interface LegworkWorkerDeps {
   /** Where intents ask whether they may trade (the risk governor in production). */
   gate: GateSource;
   reconciliation: ReconciliationDeps;
+  /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
+  metrics?: LegworkMetrics;
   /** Prebuilt bundle code (tests, fast restarts); otherwise the worker bundles workflows/ itself. */
   workflowBundleCode?: string;
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation'>) {
-  return {
-    ...createIntentRecordingActivities(deps.ledger),
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'metrics'>) {
+  const activities = {
+    ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
     ...createGateActivities(deps.gate),
-    ...createReconciliationActivities(deps.reconciliation),
+    ...createReconciliationActivities({ ...deps.reconciliation, metrics: deps.metrics }),
   };
+  return deps.metrics ? measuredActivities(activities, deps.metrics) : activities;
 }
 
 export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Worker> {

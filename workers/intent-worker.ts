@@ -9,10 +9,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
+import { createMetrics, startMetricsServer } from '../infra/metrics';
 import { installTemporalLogging } from '../infra/temporal-logging';
 import { temporalAddress } from '../clients/temporal';
 import { createLegworkWorker } from './create-worker';
 import { activityDependencies } from './dependencies';
+import { pollGovernorMetrics } from './governor-metrics';
 import { openIntentLedger } from './ledger-wiring';
 import { READY_EVENT } from './worker-process';
 
@@ -26,21 +28,29 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const ledger = openIntentLedger(config.DATABASE_URL);
+  const metrics = createMetrics();
+  const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
+  const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);
   try {
     const worker = await createLegworkWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.LEGWORK_TASK_QUEUE,
-      ...activityDependencies({ ledger, client: client, governorId: config.LEGWORK_GOVERNOR_ID }),
+      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID }),
+      metrics,
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,
     });
     const running = worker.run();
     // Printed whatever the log level: the supervisor and crash tests wait for this line.
-    process.stdout.write(`${JSON.stringify({ event: READY_EVENT, pid: process.pid, taskQueue: config.LEGWORK_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, address })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ event: READY_EVENT, pid: process.pid, taskQueue: config.LEGWORK_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, address, metrics: metricsServer?.url })}\n`,
+    );
     await running;
     log.info({ event: 'worker.stopped' }, 'worker drained and stopped');
   } finally {
+    governorPoller.stop();
+    await metricsServer?.close();
     await ledger.close();
     await clientConnection.close();
     await connection.close();

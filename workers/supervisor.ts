@@ -96,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
     if (running.temporal?.uiUrl) out(`  Temporal Web UI ${running.temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     out(`  Ledger          ${urlWithoutPassword(databaseUrl)}`);
     out(`  Data folder     ${config.dataDir}`);
+    if (config.LEGWORK_METRICS_PORT) {
+      out(`  Metrics         ${running.workers.map((_, i) => `http://127.0.0.1:${config.LEGWORK_METRICS_PORT + i}/metrics`).join(' ')}`);
+    }
     out(`  Risk governor   ${governorLevel} (workflow ${config.LEGWORK_GOVERNOR_ID}; npm run legwork -- status)`);
     out(`  Submit a trade  npm run legwork -- intent submit examples/intent.json`);
     out(durationMs ? `running for ${opts.duration}` : 'running; Ctrl-C to stop');
@@ -162,7 +165,8 @@ async function withConnection<T>(address: string, fn: (c: Connection) => Promise
 /** Starts a worker process and restarts it (with back-off) if it dies while we are not stopping. */
 async function superviseWorker(env: NodeJS.ProcessEnv, running: Running, config: LegworkConfig, index: number): Promise<WorkerProcess> {
   const logFile = fs.createWriteStream(path.join(config.dataDir, 'logs', `worker-${index}.log`), { flags: 'a' });
-  const start = () => spawnWorkerProcess({ env, onLine: (line) => logFile.write(`${line}\n`) });
+  const metricsPort = config.LEGWORK_METRICS_PORT ? config.LEGWORK_METRICS_PORT + index : 0;
+  const start = () => spawnWorkerProcess({ env: { ...env, LEGWORK_METRICS_PORT: String(metricsPort) }, onLine: (line) => logFile.write(`${line}\n`) });
   const worker = await start();
   const watch = (w: WorkerProcess, restarts: number) => {
     void w.exited.then(async ({ code, signal }) => {

@@ -12,6 +12,7 @@ import { startIntent } from '../../clients/intents';
 import { freePort, isPortFree } from '../../infra/ports';
 import { PROJECT_ROOT } from '../../infra/paths';
 import { testEnv } from '../harness/env';
+import { eventually } from '../helpers/db';
 import { sampleIntent } from '../helpers/intents';
 
 interface Supervisor {
@@ -53,7 +54,7 @@ function startSupervisor(env: NodeJS.ProcessEnv, args: string[] = []): Superviso
 
 describe('npm start (supervisor)', () => {
   it('starts everything, serves the Web UI, runs a trade, refuses a second instance, and stops cleanly', async () => {
-    const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort() };
+    const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort(), metrics: await freePort() };
     const dataDir = fs.mkdtempSync(path.join(testEnv().scratch, 'supervisor-'));
     // The harness's servers are in our environment; the supervisor must start its own.
     const { TEMPORAL_ADDRESS: _t, DATABASE_URL: _d, ...inherited } = process.env;
@@ -63,6 +64,7 @@ describe('npm start (supervisor)', () => {
       LEGWORK_TEMPORAL_PORT: String(ports.temporal),
       LEGWORK_TEMPORAL_UI_PORT: String(ports.ui),
       LEGWORK_POSTGRES_PORT: String(ports.pg),
+      LEGWORK_METRICS_PORT: String(ports.metrics),
       LEGWORK_TASK_QUEUE: 'supervisor-e2e',
     };
     const supervisor = startSupervisor(env);
@@ -86,6 +88,18 @@ describe('npm start (supervisor)', () => {
       } finally {
         await connection.close();
       }
+
+      // The worker's Prometheus endpoint counts what it did and mirrors the governor.
+      const metrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+      expect(metrics).toContain('legwork_intents_total{outcome="accepted"} 1');
+      expect(metrics).toContain('legwork_intents_total{outcome="completed"} 1');
+      expect(metrics).toMatch(/legwork_activity_duration_seconds_count\{activity="recordIntentAccepted",result="ok"\} 1/);
+      // Governor gauges follow within one poll (5 s).
+      const mirrored = await eventually('governor gauges', async () => {
+        const text = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+        return text.includes('legwork_governor_level{scope="global"} 0') ? text : undefined;
+      });
+      expect(mirrored).toContain('legwork_safe_mode 0');
 
       const second = startSupervisor(env);
       expect(await second.exited).toBe(1);

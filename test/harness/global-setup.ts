@@ -53,5 +53,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.LEGWORK_WORKFLOW_BUNDLE = bundlePath;
   process.env.LEGWORK_TEMPORAL_CLI = cli.path;
   process.env.LEGWORK_TEST_SCRATCH = scratch;
+  // Worker processes started by tests serve no /metrics unless a test asks (no fixed-port clashes).
+  process.env.LEGWORK_METRICS_PORT = '0';
   setHarness({ server, database, scratch });
 }
