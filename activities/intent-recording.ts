@@ -4,6 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { legCapital } from '../domain/capital';
 import { intentIdFor, parseIntent, type Intent } from '../domain/intent';
 import { ValidationError } from '../domain/validation';
 import type { LegworkMetrics } from '../infra/metrics';
@@ -27,6 +28,8 @@ export interface IntentLedger {
     data?: Record<string, unknown>;
   }): Promise<{ created: boolean }>;
   setIntentState(intentId: string, state: string): Promise<void>;
+  reserveCapital(r: { id: string; intentId: string; venue: string; asset: string; amount: string; reason?: string }): Promise<{ created: boolean }>;
+  releaseCapital(id: string, reason: string): Promise<{ released: boolean }>;
 }
 
 export function createIntentRecordingActivities(ledger: IntentLedger, metrics?: Pick<LegworkMetrics, 'intents'>) {
@@ -54,6 +57,23 @@ export function createIntentRecordingActivities(ledger: IntentLedger, metrics?: 
       });
       if (created) metrics?.intents.inc({ outcome: 'accepted' });
       return { intentId, created };
+    },
+
+    /** Reserves each leg's capital (ids `${intentId}:${legId}`): a retry reserves nothing twice. */
+    async reserveIntentCapital(input: { intentId: string; intent: Intent }): Promise<{ reserved: string[] }> {
+      const reserved: string[] = [];
+      for (const leg of input.intent.legs) {
+        const need = legCapital(leg);
+        const id = `${input.intentId}:${leg.legId}`;
+        await ledger.reserveCapital({ id, intentId: input.intentId, venue: need.venue, asset: need.asset, amount: need.amount, reason: `leg ${leg.legId} ${leg.action} ${leg.quantity} @ ${leg.limitPrice}` });
+        reserved.push(id);
+      }
+      return { reserved };
+    },
+
+    /** Releases every reservation of the intent; releasing a released one is a no-op. */
+    async releaseIntentCapital(input: { intentId: string; legIds: string[]; reason: string }): Promise<void> {
+      for (const legId of input.legIds) await ledger.releaseCapital(`${input.intentId}:${legId}`, input.reason);
     },
 
     /** Records where an intent ended and why (state + audit event), idempotently. */

@@ -1,6 +1,6 @@
 /** Binds the ledger module to the activity interfaces, over one Prisma client per process. */
 import type { IntentLedger } from '../activities/intent-recording';
-import { createLedgerClient, recordAudit, recordIntent, setIntentState, type LedgerClient } from '../ledger';
+import { createLedgerClient, recordAudit, recordIntent, releaseCapital, reserveCapital, setIntentState, type LedgerClient } from '../ledger';
 
 export function openIntentLedger(url: string): { ledger: IntentLedger; db: LedgerClient; close(): Promise<void> } {
   const db = createLedgerClient(url);
@@ -10,6 +10,8 @@ export function openIntentLedger(url: string): { ledger: IntentLedger; db: Ledge
       recordIntent: (args) => recordIntent(db, args),
       recordAudit: (event) => recordAudit(db, event),
       setIntentState: (intentId, state) => setIntentState(db, intentId, state),
+      reserveCapital: (r) => reserveCapital(db, r),
+      releaseCapital: (id, reason) => releaseCapital(db, id, reason),
     },
     close: () => db.$disconnect(),
   };

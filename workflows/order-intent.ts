@@ -5,7 +5,7 @@
  * Today: validate → record (intent + audit) → complete. Submission, tracking, cancel/replace,
  * legging, hedging and settlement are added as further phases of this same workflow.
  */
-import { ApplicationFailure, defineQuery, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, defineQuery, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { GateActivities } from '../activities/gate';
 import type { IntentRecordingActivities } from '../activities/intent-recording';
 import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
@@ -15,7 +15,7 @@ import { ValidationError } from '../domain/validation';
 
 export const stateQuery = defineQuery<IntentView>('state');
 
-const { recordIntentAccepted, recordIntentOutcome } = proxyActivities<IntentRecordingActivities>({
+const { recordIntentAccepted, recordIntentOutcome, reserveIntentCapital, releaseIntentCapital } = proxyActivities<IntentRecordingActivities>({
   // Short: a worker that dies mid-write is noticed quickly and the write is retried elsewhere.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: ['ValidationError'] },
@@ -60,6 +60,19 @@ export async function orderIntentWorkflow(input: IntentInput): Promise<IntentVie
       view = withPhase(view, 'REJECTED', reason);
       upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);
       return view;
+    }
+  }
+
+  // Capital is reserved before leg A and released on every path out, even when the workflow is
+  // cancelled (non-cancellable scope). The legs themselves run inside the try (issue 6).
+  if (patched('capital-v1')) {
+    const { reserved } = await reserveIntentCapital({ intentId: view.intentId, intent });
+    try {
+      // The legs run here, between reservation and release: submit, track, hedge, settle (issue 6).
+    } finally {
+      await CancellationScope.nonCancellable(() =>
+        releaseIntentCapital({ intentId: view.intentId, legIds: reserved.map((id) => id.slice(view.intentId.length + 1)), reason: 'intent finished' }),
+      );
     }
   }
 

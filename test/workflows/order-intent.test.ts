@@ -36,6 +36,9 @@ describe('orderIntentWorkflow', () => {
     // intent.accepted and intent.completed
     expect(await countRows('audit_events', 'intent_id = $1', [intentId])).toBe(2);
     expect(await countRows('intents', `id = $1 AND state = 'COMPLETED'`, [intentId])).toBe(1);
+    // Both legs' capital was reserved and is released again.
+    expect(await countRows('capital_reservations', `intent_id = $1 AND state = 'RELEASED'`, [intentId])).toBe(2);
+    expect(await countRows('capital_reservations', `intent_id = $1 AND state = 'RESERVED'`, [intentId])).toBe(0);
   });
 
   it('rejects a second start for the same opportunity instead of running it twice', async () => {
