@@ -34,6 +34,8 @@ type Log = (line: string) => void;
 
 interface Installer {
   via: string;
+  /** A system package install: the binary stays where the package put it (not moved to our cache). */
+  systemWide?: boolean;
   /** Installs into `dir` (empty, private to this attempt) and returns the binary's path inside it. */
   install(dir: string, log: Log, env: NodeJS.ProcessEnv): Promise<string>;
 }
@@ -194,6 +196,36 @@ export const DOCKER_COMPOSE: ToolSpec = {
   help: `Install Docker Compose v2 (the docker-compose-plugin package), or: go install github.com/docker/compose/v2/cmd@${DOCKER_COMPOSE_VERSION}`,
 };
 
+/** Debian's Chromium, for the test that drives the Temporal Web UI (root + apt-get, as on CI machines). */
+const aptInstall = (pkg: string, binary: string): Installer => ({
+  via: `apt-get install ${pkg}`,
+  systemWide: true,
+  async install(_dir, log, env) {
+    const apt = onPath('apt-get', env);
+    if (!apt) throw new Error('apt-get not found');
+    if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error('apt-get needs root');
+    const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+    log(`installing Debian package ${pkg}`);
+    try {
+      await run(apt, ['install', '-y', '--no-install-recommends', pkg], { env: aptEnv });
+    } catch {
+      log('apt-get update, then installing again');
+      await run(apt, ['update'], { env: aptEnv });
+      await run(apt, ['install', '-y', '--no-install-recommends', pkg], { env: aptEnv });
+    }
+    return onPath(binary, env) ?? `/usr/bin/${binary}`;
+  },
+});
+
+export const CHROMIUM: ToolSpec = {
+  name: 'chromium',
+  envVar: 'CHROMIUM_PATH',
+  binary: 'chromium',
+  cacheKey: 'chromium-system',
+  installers: [aptInstall('chromium', 'chromium')],
+  help: 'Install Chromium (Debian: apt-get install chromium), or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+};
+
 /** Resolves (and if needed installs) a tool. Throws an Error whose message says exactly what to install. */
 export async function ensureTool(spec: ToolSpec, opts: { log?: Log; env?: NodeJS.ProcessEnv } = {}): Promise<ResolvedTool> {
   const env = opts.env ?? process.env;
@@ -225,6 +257,10 @@ export async function ensureTool(spec: ToolSpec, opts: { log?: Log; env?: NodeJS
     const scratch = fs.mkdtempSync(`${home}.tmp-`);
     try {
       const built = await installer.install(scratch, log, env);
+      if (installer.systemWide) {
+        if (!isExecutable(built)) throw new Error(`installer produced no ${spec.binary}`);
+        return done(built, 'installed', installer.via);
+      }
       if (!isExecutable(built)) throw new Error(`installer produced no ${spec.binary}`);
       fs.mkdirSync(home, { recursive: true });
       // rename is atomic: a concurrent installer either wins (we keep theirs) or loses to us.
@@ -249,6 +285,7 @@ export async function ensureTool(spec: ToolSpec, opts: { log?: Log; env?: NodeJS
 export const ensureTemporalCli = (opts?: { log?: Log; env?: NodeJS.ProcessEnv }) => ensureTool(TEMPORAL_CLI, opts);
 export const ensureTctl = (opts?: { log?: Log; env?: NodeJS.ProcessEnv }) => ensureTool(TCTL, opts);
 export const ensureDockerCompose = (opts?: { log?: Log; env?: NodeJS.ProcessEnv }) => ensureTool(DOCKER_COMPOSE, opts);
+export const ensureChromium = (opts?: { log?: Log; env?: NodeJS.ProcessEnv }) => ensureTool(CHROMIUM, opts);
 
 /** Command-line use: `tsx infra/tools.ts [temporal|tctl|all]` prints where each tool is. */
 if (require.main === module) {
