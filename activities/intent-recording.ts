@@ -8,6 +8,7 @@ import { legCapital } from '../domain/capital';
 import { intentIdFor, parseIntent, type Intent } from '../domain/intent';
 import { ValidationError } from '../domain/validation';
 import type { LegworkMetrics } from '../infra/metrics';
+import type { AuditEventArgs } from '../ledger';
 
 export interface RecordIntentInput {
   intent: Intent;
@@ -18,15 +19,7 @@ export interface RecordIntentInput {
 /** The slice of the ledger these activities need (injected, so the worker decides which database). */
 export interface IntentLedger {
   recordIntent(args: { intentId: string; intent: Intent; workflowId: string; runId: string; state: string }): Promise<{ created: boolean }>;
-  recordAudit(args: {
-    id: string;
-    actor: string;
-    action: string;
-    reason: string;
-    intentId?: string;
-    executionId?: string;
-    data?: Record<string, unknown>;
-  }): Promise<{ created: boolean }>;
+  recordAudit(event: AuditEventArgs): Promise<{ created: boolean }>;
   setIntentState(intentId: string, state: string): Promise<void>;
   reserveCapital(r: { id: string; intentId: string; venue: string; asset: string; amount: string; reason?: string }): Promise<{ created: boolean }>;
   releaseCapital(id: string, reason: string): Promise<{ released: boolean }>;

@@ -20,3 +20,13 @@ export async function connectClient(config: LegworkConfig): Promise<{ client: Cl
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   return { client, close: () => connection.close() };
 }
+
+/** Runs `fn` with a short-lived connection to `address` and always closes it. */
+export async function withTemporalConnection<T>(address: string, fn: (connection: Connection) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address });
+  try {
+    return await fn(connection);
+  } finally {
+    await connection.close();
+  }
+}

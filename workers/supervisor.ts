@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { ensureGovernor, governorState } from '../clients/governor';
+import { withTemporalConnection } from '../clients/temporal';
 import { ensureReconciliationSchedule, runReconciliation } from '../clients/reconciliation';
 import { summaryLevel } from '../domain/governor';
 import { Command } from 'commander';
@@ -77,19 +78,20 @@ async function main(argv: string[]): Promise<number> {
       for (let i = 0; i < workerCount; i++) running.workers.push(await superviseWorker(workerEnv, running, config, i));
     });
 
-    const client = (connection: Connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const control = { taskQueue: config.LEGWORK_TASK_QUEUE, governorId: config.LEGWORK_GOVERNOR_ID };
-    await step('risk governor', () => withConnection(temporalAddress, (c) => ensureGovernor(client(c), { workflowId: control.governorId, taskQueue: control.taskQueue })));
-    await step(`reconciliation schedule (daily ${config.LEGWORK_RECONCILE_AT} ${config.LEGWORK_RECONCILE_TZ})`, () =>
-      withConnection(temporalAddress, (c) => ensureReconciliationSchedule(client(c), { ...control, at: config.LEGWORK_RECONCILE_AT, timezone: config.LEGWORK_RECONCILE_TZ })),
-    );
-    await step('start-up reconciliation', () =>
-      withConnection(temporalAddress, async (c) => {
-        const result = await runReconciliation(client(c), { ...control, trigger: 'startup' });
+    // The control plane: one connection for its four steps.
+    const governorLevel = await withTemporalConnection(temporalAddress, async (connection) => {
+      const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+      const control = { taskQueue: config.LEGWORK_TASK_QUEUE, governorId: config.LEGWORK_GOVERNOR_ID };
+      await step('risk governor', () => ensureGovernor(client, { workflowId: control.governorId, taskQueue: control.taskQueue }));
+      await step(`reconciliation schedule (daily ${config.LEGWORK_RECONCILE_AT} ${config.LEGWORK_RECONCILE_TZ})`, () =>
+        ensureReconciliationSchedule(client, { ...control, at: config.LEGWORK_RECONCILE_AT, timezone: config.LEGWORK_RECONCILE_TZ }),
+      );
+      await step('start-up reconciliation', async () => {
+        const result = await runReconciliation(client, { ...control, trigger: 'startup' });
         out(`  ${result.differences.length} difference(s), ${result.findings.length} finding(s)${result.findings.length ? ': SAFE_MODE until `legwork safe-mode ack`' : ''}`);
-      }),
-    );
-    const governorLevel = await withConnection(temporalAddress, async (c) => summaryLevel(await governorState(client(c), control.governorId)));
+      });
+      return summaryLevel(await governorState(client, control.governorId));
+    });
 
     out('ready');
     out(`  Temporal        ${temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE})`);
@@ -114,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
 async function startTemporal(config: LegworkConfig, running: Running): Promise<string> {
   if (config.TEMPORAL_ADDRESS) {
     out(`using Temporal at ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS is set; no dev server started)`);
-    await step('search attributes', () => withConnection(config.TEMPORAL_ADDRESS!, (c) => registerSearchAttributes(c, config.TEMPORAL_NAMESPACE)));
+    await step('search attributes', () => withTemporalConnection(config.TEMPORAL_ADDRESS!, (c) => registerSearchAttributes(c, config.TEMPORAL_NAMESPACE)));
     return config.TEMPORAL_ADDRESS;
   }
   const cli = await step('temporal CLI', async () => {
@@ -134,7 +136,7 @@ async function startTemporal(config: LegworkConfig, running: Running): Promise<s
   );
   const address = running.temporal.address;
   await step('search attributes', async () => {
-    const added = await withConnection(address, (c) => registerSearchAttributes(c, config.TEMPORAL_NAMESPACE));
+    const added = await withTemporalConnection(address, (c) => registerSearchAttributes(c, config.TEMPORAL_NAMESPACE));
     if (added.length) out(`  registered ${added.join(', ')}`);
   });
   return address;
@@ -153,14 +155,6 @@ async function startDatabase(config: LegworkConfig, running: Running): Promise<s
   return db.url;
 }
 
-async function withConnection<T>(address: string, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address });
-  try {
-    return await fn(connection);
-  } finally {
-    await connection.close();
-  }
-}
 
 /** Starts a worker process and restarts it (with back-off) if it dies while we are not stopping. */
 async function superviseWorker(env: NodeJS.ProcessEnv, running: Running, config: LegworkConfig, index: number): Promise<WorkerProcess> {

@@ -1,24 +1,13 @@
 /** `legwork intent submit|show` as an operator runs it: a real process against the real servers. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { intentIdFor } from '../../domain/intent';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { testEnv } from '../harness/env';
+import { legwork } from '../helpers/cli';
 import { countRows } from '../helpers/db';
 import { sampleIntent } from '../helpers/intents';
 import { withTestWorker } from '../helpers/temporal';
 
-function legwork(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), ...args], { cwd: PROJECT_ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function writeIntent(name: string, value: unknown): string {
   const file = path.join(testEnv().scratch, `${name}-${process.pid}.json`);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { withTemporalConnection } from '../../clients/temporal';
 import { bundleWorkflows } from '../../workers/bundle';
 import { ensureTemporalCli } from '../../infra/tools';
 import { registerSearchAttributes, startTemporalDevServer } from '../../infra/temporal-server';
@@ -35,14 +35,7 @@ export default async function globalSetup(): Promise<void> {
     timed('embedded postgres + migrations', () => startTestDatabase()),
     timed('workflow bundle', () => bundleWorkflows(log)),
   ]);
-  await timed('search attributes', async () => {
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      await registerSearchAttributes(connection, namespace);
-    } finally {
-      await connection.close();
-    }
-  });
+  await timed('search attributes', () => withTemporalConnection(server.address, (c) => registerSearchAttributes(c, namespace)));
 
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle);

@@ -1,20 +1,12 @@
 /** The dev server runner and search-attribute registration, on real `temporal server start-dev` processes. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { withTemporalConnection } from '../../clients/temporal';
 import { LEGWORK_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { freePort } from '../../infra/ports';
 import { registerSearchAttributes, startTemporalDevServer } from '../../infra/temporal-server';
 import { testEnv } from '../harness/env';
 
-async function withConnection<T>(address: string, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address });
-  try {
-    return await fn(connection);
-  } finally {
-    await connection.close();
-  }
-}
 
 describe('temporal dev server', () => {
   it('keeps history and search attributes in its SQLite file across a restart; registration is idempotent', async () => {
@@ -25,18 +17,18 @@ describe('temporal dev server', () => {
 
     const first = await startTemporalDevServer({ cliPath, port, dbFile, namespace: 'default' });
     try {
-      const added = await withConnection(first.address, (c) => registerSearchAttributes(c, 'default'));
+      const added = await withTemporalConnection(first.address, (c) => registerSearchAttributes(c, 'default'));
       expect([...added].sort()).toEqual(names);
-      expect(await withConnection(first.address, (c) => registerSearchAttributes(c, 'default'))).toEqual([]);
+      expect(await withTemporalConnection(first.address, (c) => registerSearchAttributes(c, 'default'))).toEqual([]);
     } finally {
       await first.stop();
     }
 
     const second = await startTemporalDevServer({ cliPath, port, dbFile, namespace: 'default' });
     try {
-      const listed = await withConnection(second.address, (c) => c.operatorService.listSearchAttributes({ namespace: 'default' }));
+      const listed = await withTemporalConnection(second.address, (c) => c.operatorService.listSearchAttributes({ namespace: 'default' }));
       expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(names));
-      expect(await withConnection(second.address, (c) => registerSearchAttributes(c, 'default'))).toEqual([]);
+      expect(await withTemporalConnection(second.address, (c) => registerSearchAttributes(c, 'default'))).toEqual([]);
     } finally {
       await second.stop();
     }

@@ -2,15 +2,13 @@
  * Reconciliation on real Temporal and PostgreSQL. Each test runs on its own migrated database so
  * it sees only the rows it made.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { ensureReconciliationSchedule, runReconciliation } from '../../clients/reconciliation';
 import { governorState } from '../../clients/governor';
 import { startIntent } from '../../clients/intents';
 import { intentIdFor, parseIntent } from '../../domain/intent';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { createLedgerClient, recordIntent, reserveCapital } from '../../ledger';
+import { legwork } from '../helpers/cli';
 import { eventually, freshDatabase } from '../helpers/db';
 import { sampleIntent } from '../helpers/intents';
 import { withTestWorker } from '../helpers/temporal';
@@ -38,16 +36,6 @@ async function seedIntent(url: string, tag: string, state: string): Promise<stri
   return intentId;
 }
 
-function legwork(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), ...args], { cwd: PROJECT_ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('reconciliation', () => {
   it('releases capital still reserved for an ended intent, and stores the run and its difference', async () => {

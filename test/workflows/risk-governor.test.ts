@@ -2,30 +2,17 @@
  * The risk governor on the real dev server, driven the way operators drive it: the real `tctl`
  * and `temporal` binaries signal it, `legwork` queries it and acknowledges SAFE_MODE.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { GateDecision, GateRequest, GovernorState } from '../../domain/governor';
 import { SA_GOVERNOR_LEVEL, SA_KILL_SWITCHES } from '../../domain/search-attributes';
 import { ensureGovernor, gate, governorState } from '../../clients/governor';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { ensureTctl } from '../../infra/tools';
 import { testEnv } from '../harness/env';
+import { legwork, run } from '../helpers/cli';
 import { countRows, eventually } from '../helpers/db';
 import { withTestWorker } from '../helpers/temporal';
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, cwd: PROJECT_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
-const legwork = (args: string[], governorId: string) =>
-  run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), ...args], { ...process.env, LEGWORK_GOVERNOR_ID: governorId });
+const legworkFor = (args: string[], governorId: string) => legwork(args, { ...process.env, LEGWORK_GOVERNOR_ID: governorId });
 
 const newIntent: GateRequest = { kind: 'new-intent', strategy: 'xvenue', venues: ['kalshi', 'polymarket'] };
 const hedge: GateRequest = { kind: 'reducing', strategy: 'xvenue', venues: ['kalshi'] };
@@ -53,7 +40,7 @@ describe('risk governor', () => {
       expect(halted.reason).toContain('exchange outage drill');
       expect((await gate(client, id, hedge)).allowed).toBe(true); // hedges and unwinds still go out
 
-      const status = await legwork(['status', '--json'], id);
+      const status = await legworkFor(['status', '--json'], id);
       expect(status.code).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({ level: 'HALTED', switches: { global: { level: 'HALTED', operator: 'ana' } } });
 
@@ -76,7 +63,7 @@ describe('risk governor', () => {
     await withTestWorker('governor-scope', async ({ client, taskQueue }) => {
       const id = `governor-${taskQueue}`;
       await ensureGovernor(client, { workflowId: id, taskQueue });
-      const engaged = await legwork(['kill', 'engage', '--scope', 'venue:kalshi', '--level', 'REDUCING', '--reason', 'kalshi 5xx storm', '--json'], id);
+      const engaged = await legworkFor(['kill', 'engage', '--scope', 'venue:kalshi', '--level', 'REDUCING', '--reason', 'kalshi 5xx storm', '--json'], id);
       expect(engaged.code).toBe(0);
       expect(JSON.parse(engaged.stdout).switches['venue:kalshi']).toMatchObject({ level: 'REDUCING', reason: 'kalshi 5xx storm' });
       expect(await gate(client, id, { kind: 'entry', strategy: 's', venues: ['kalshi'] })).toMatchObject({ allowed: false, level: 'REDUCING' });
@@ -105,7 +92,7 @@ describe('risk governor', () => {
       expect(rejection.detail).toMatch(/scope: must be "global"/);
       expect(rejection.detail).toMatch(/reason: say why/);
 
-      const cli = await legwork(['kill', 'engage', '--scope', 'venue:nyse', '--reason', 'x'], id);
+      const cli = await legworkFor(['kill', 'engage', '--scope', 'venue:nyse', '--reason', 'x'], id);
       expect(cli.code).toBe(2);
       expect(cli.stderr).toMatch(/scope: must be "global"/);
     });
@@ -124,14 +111,14 @@ describe('risk governor', () => {
       await eventually('safe mode entered', async () => ((await governorState(client, id)).safeMode.active ? true : undefined));
       expect((await gate(client, id, newIntent)).allowed).toBe(false);
 
-      const refused = await legwork(['safe-mode', 'ack', '--operator', 'ana', '--note', 'looked at it'], id);
+      const refused = await legworkFor(['safe-mode', 'ack', '--operator', 'ana', '--note', 'looked at it'], id);
       expect(refused.code).toBe(5);
       expect(refused.stderr).toMatch(/refused: 1 finding\(s\) still stand: unhedged-1 \(unhedged_leg/);
       expect((await governorState(client, id)).safeMode.active).toBe(true);
 
       await handle.signal('resolveFinding', { id: 'unhedged-1', note: 'hedged on polymarket' });
       await eventually('finding resolved', async () => ((await governorState(client, id)).safeMode.findings[0]?.resolved ? true : undefined));
-      const accepted = await legwork(['safe-mode', 'ack', '--operator', 'ana', '--note', 'hedge confirmed, balances match', '--json'], id);
+      const accepted = await legworkFor(['safe-mode', 'ack', '--operator', 'ana', '--note', 'hedge confirmed, balances match', '--json'], id);
       expect(accepted.code).toBe(0);
       expect(JSON.parse(accepted.stdout)).toMatchObject({ level: 'ACTIVE', safeMode: { active: false } });
       expect((await gate(client, id, newIntent)).allowed).toBe(true);
