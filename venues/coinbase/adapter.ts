@@ -1,0 +1,192 @@
+/**
+ * The Coinbase Advanced Trade adapter: our order model in, Coinbase's REST out, over one
+ * keep-alive undici pool, paced by the rate governor, every response validated with zod, every
+ * failure classified. Submission is idempotent: Coinbase answers a re-posted `client_order_id`
+ * with the existing order, so an UNKNOWN outcome (the connection died after the request left) is
+ * resolved by posting the same request again — which can only return the order, never add one.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import { z } from 'zod';
+import { dec, decStr } from '../../domain/money';
+import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
+import { classifyHttpFailure, classifyNetworkFailure, VenueError } from '../../domain/venue-errors';
+import { formatZodError } from '../../domain/validation';
+import { RateGovernor } from '../rate-governor';
+import { buildCoinbaseJwt, type CoinbaseCredentials } from './auth';
+
+const orderSchema = z.object({
+  order_id: z.string(),
+  client_order_id: z.string(),
+  product_id: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  status: z.string(),
+  filled_size: z.string().default('0'),
+  average_filled_price: z.string().default('0'),
+  total_fees: z.string().default('0'),
+});
+const createResponseSchema = z.object({
+  success: z.boolean(),
+  success_response: z.object({ order_id: z.string(), client_order_id: z.string() }).optional(),
+  error_response: z.object({ error: z.string(), message: z.string().optional() }).optional(),
+  failure_reason: z.string().optional(),
+});
+const accountsSchema = z.object({ accounts: z.array(z.object({ currency: z.string(), available_balance: z.object({ value: z.string() }), hold: z.object({ value: z.string() }) })) });
+const cancelSchema = z.object({ results: z.array(z.object({ success: z.boolean(), failure_reason: z.string().optional(), order_id: z.string() })) });
+const errorBodySchema = z.object({ error: z.string().optional(), message: z.string().optional() }).passthrough();
+
+const STATE: Record<string, OrderState> = {
+  PENDING: 'pending',
+  QUEUED: 'pending',
+  OPEN: 'open',
+  FILLED: 'filled',
+  CANCEL_QUEUED: 'open',
+  CANCELLED: 'cancelled',
+  EXPIRED: 'expired',
+  FAILED: 'rejected',
+};
+
+export interface CoinbaseAdapterOptions {
+  restBaseUrl: string;
+  credentials: CoinbaseCredentials;
+  rate?: RateGovernor;
+  /** Attempts to resolve an UNKNOWN submit by re-posting the same client order id. */
+  unknownResolutionAttempts?: number;
+  requestTimeoutMs?: number;
+}
+
+export class CoinbaseAdapter {
+  private readonly pool: Pool;
+  private readonly base: URL;
+  readonly rate: RateGovernor;
+
+  constructor(private readonly options: CoinbaseAdapterOptions) {
+    this.base = new URL(options.restBaseUrl);
+    this.pool = new Pool(this.base.origin, { connections: 8, keepAliveTimeout: 30_000 });
+    this.rate =
+      options.rate ??
+      new RateGovernor({
+        venue: 'coinbase',
+        limits: { default: { ratePerSecond: 30, burst: 30 }, 'POST /orders': { ratePerSecond: 15, burst: 15 } },
+        maxInFlight: 16,
+      });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown, query?: URLSearchParams): Promise<T> {
+    const endpoint = `${method} ${path}`;
+    const fullPath = `${this.base.pathname}${path}`;
+    return this.rate.schedule(endpoint, async () => {
+      const jwt = await buildCoinbaseJwt(this.options.credentials, { method, host: this.base.host, path: fullPath });
+      let status: number;
+      let text: string;
+      let retryAfter: string | undefined;
+      try {
+        const res = await this.pool.request({
+          method,
+          path: `${fullPath}${query && [...query].length ? `?${query}` : ''}`,
+          headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json', host: this.base.host },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          headersTimeout: this.options.requestTimeoutMs ?? 10_000,
+          bodyTimeout: this.options.requestTimeoutMs ?? 10_000,
+        });
+        status = res.statusCode;
+        text = await res.body.text();
+        const h = res.headers['retry-after'];
+        retryAfter = Array.isArray(h) ? h[0] : h;
+      } catch (err) {
+        const kind = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ? 'timeout' : (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'refused' : 'reset';
+        throw new VenueError({ venue: 'coinbase', endpoint, errorClass: classifyNetworkFailure(kind, true), message: `${kind}: ${(err as Error).message}` });
+      }
+      if (status >= 400) {
+        const parsed = errorBodySchema.safeParse(safeJson(text));
+        const venueCode = parsed.success ? parsed.data.error : undefined;
+        const { errorClass, retryAfterMs } = classifyHttpFailure({ status, venueCode, retryAfterHeader: retryAfter, nowMs: Date.now() });
+        if (status === 429) this.rate.onThrottled(endpoint, retryAfterMs);
+        throw new VenueError({ venue: 'coinbase', endpoint, errorClass, httpStatus: status, venueCode, retryAfterMs, message: (parsed.success && parsed.data.message) || `HTTP ${status}` });
+      }
+      this.rate.onSuccess(endpoint);
+      const parsed = schema.safeParse(safeJson(text));
+      if (!parsed.success) throw new VenueError({ venue: 'coinbase', endpoint, errorClass: 'unknown', httpStatus: status, message: `unexpected response: ${formatZodError(parsed.error)}` });
+      return parsed.data;
+    });
+  }
+
+  private toSnapshot(request: OrderRequest, o: z.infer<typeof orderSchema>): OrderSnapshot {
+    const filled = decStr(dec(o.filled_size || '0'));
+    let state = STATE[o.status] ?? 'unknown';
+    if (state === 'open' && dec(filled).gt(0)) state = 'partially_filled';
+    return {
+      ...newOrderSnapshot(request, new Date().toISOString()),
+      venueOrderId: o.order_id,
+      state,
+      filledQuantity: filled,
+      averageFillPrice: dec(o.average_filled_price || '0').isZero() ? undefined : decStr(dec(o.average_filled_price)),
+      fees: decStr(dec(o.total_fees || '0')),
+    };
+  }
+
+  private createBody(request: OrderRequest) {
+    if (request.venue !== 'coinbase') throw new Error(`not a Coinbase order: ${request.venue}`);
+    const cfg = { base_size: request.quantity, limit_price: request.price };
+    const order_configuration =
+      request.timeInForce === 'FOK' ? { limit_limit_fok: cfg } : request.timeInForce === 'IOC' ? { sor_limit_ioc: cfg } : { limit_limit_gtc: { ...cfg, post_only: request.postOnly } };
+    return { client_order_id: request.clientOrderId, product_id: request.market, side: request.action === 'buy' ? 'BUY' : 'SELL', order_configuration };
+  }
+
+  /** Submits (idempotently) and returns the order as the venue has it. */
+  async submitOrder(request: OrderRequest): Promise<OrderSnapshot> {
+    const body = this.createBody(request);
+    let lastUnknown: VenueError | undefined;
+    for (let attempt = 0; attempt <= (this.options.unknownResolutionAttempts ?? 3); attempt++) {
+      try {
+        const created = await this.call('POST', '/orders', createResponseSchema, body);
+        if (!created.success || !created.success_response) {
+          throw new VenueError({
+            venue: 'coinbase',
+            endpoint: 'POST /orders',
+            errorClass: 'permanent',
+            venueCode: created.error_response?.error ?? created.failure_reason,
+            message: created.error_response?.message ?? created.failure_reason ?? 'order rejected',
+          });
+        }
+        return this.getOrder(request, created.success_response.order_id);
+      } catch (err) {
+        // The request may have reached the venue: posting the same client_order_id again returns
+        // the existing order if there is one, and creates it once if there is not.
+        if (err instanceof VenueError && err.errorClass === 'unknown') {
+          lastUnknown = err;
+          continue;
+        }
+        throw err;
+      }
+    }
+    throw lastUnknown!;
+  }
+
+  async getOrder(request: OrderRequest, venueOrderId: string): Promise<OrderSnapshot> {
+    const { order } = await this.call('GET', `/orders/historical/${encodeURIComponent(venueOrderId)}`, z.object({ order: orderSchema }));
+    return this.toSnapshot(request, order);
+  }
+
+  async cancelOrder(venueOrderId: string): Promise<{ cancelled: boolean; reason?: string }> {
+    const { results } = await this.call('POST', '/orders/batch_cancel', cancelSchema, { order_ids: [venueOrderId] });
+    const r = results[0];
+    return { cancelled: !!r?.success, reason: r?.success ? undefined : r?.failure_reason };
+  }
+
+  async balances(): Promise<{ asset: string; available: string; hold: string }[]> {
+    const { accounts } = await this.call('GET', '/accounts', accountsSchema);
+    return accounts.map((a) => ({ asset: a.currency, available: decStr(dec(a.available_balance.value)), hold: decStr(dec(a.hold.value)) }));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

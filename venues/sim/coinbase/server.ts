@@ -1,0 +1,255 @@
+/**
+ * A Coinbase Advanced Trade simulator on loopback: the REST paths Legwork uses, with the real
+ * JSON shapes, ES256 JWT verification (Coinbase's 401 otherwise), `client_order_id` idempotency
+ * (re-posting returns the existing order), a spot book per product that fills marketable limit
+ * orders (partially where depth runs out), balances, fills, an independent order log, and fault
+ * injection through an admin API. Matching here is deliberately small (price levels, best first);
+ * the shared matching engine replaces it when the simulator core lands.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { dec, decStr, ZERO, type Dec } from '../../../domain/money';
+import { formatZodError } from '../../../domain/validation';
+import { generateSimCoinbaseKey, verifyCoinbaseJwt, type SimCoinbaseKey } from './auth';
+
+const API = '/api/v3/brokerage';
+
+const createOrderSchema = z.object({
+  client_order_id: z.string().min(1).max(128),
+  product_id: z.string().regex(/^[A-Z0-9]+-[A-Z0-9]+$/),
+  side: z.enum(['BUY', 'SELL']),
+  order_configuration: z.object({
+    limit_limit_gtc: z.object({ base_size: z.string(), limit_price: z.string(), post_only: z.boolean().optional() }).optional(),
+    limit_limit_fok: z.object({ base_size: z.string(), limit_price: z.string() }).optional(),
+    sor_limit_ioc: z.object({ base_size: z.string(), limit_price: z.string() }).optional(),
+  }),
+});
+
+export interface SimOrder {
+  order_id: string;
+  client_order_id: string;
+  product_id: string;
+  side: 'BUY' | 'SELL';
+  order_configuration: Record<string, unknown>;
+  status: 'OPEN' | 'FILLED' | 'CANCELLED' | 'EXPIRED' | 'FAILED';
+  base_size: string;
+  limit_price: string;
+  filled_size: string;
+  average_filled_price: string;
+  total_fees: string;
+  created_time: string;
+}
+
+export interface SimFill {
+  trade_id: string;
+  order_id: string;
+  product_id: string;
+  side: 'BUY' | 'SELL';
+  price: string;
+  size: string;
+  commission: string;
+  liquidity_indicator: 'TAKER' | 'MAKER';
+  trade_time: string;
+}
+
+const faultSchema = z.object({
+  endpoint: z.string().min(1), // "POST /api/v3/brokerage/orders"
+  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject']),
+  count: z.number().int().positive().default(1),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+});
+type Fault = z.infer<typeof faultSchema>;
+
+interface Level {
+  price: Dec;
+  size: Dec;
+}
+
+export interface CoinbaseSim {
+  restBaseUrl: string;
+  host: string;
+  key: SimCoinbaseKey;
+  /** Every order accepted, in order: the venue's own truth, independent of any ledger. */
+  orderLog: SimOrder[];
+  stop(): Promise<void>;
+}
+
+const TAKER_FEE = dec('0.012');
+
+type SeedBook = { bids: [string, string][]; asks: [string, string][] };
+const DEFAULT_BOOKS: Record<string, SeedBook> = { 'BTC-USD': { bids: [['97000.00', '1']], asks: [['97100.00', '0.5'], ['97200.00', '1']] } };
+
+export async function startCoinbaseSim(opts: { port?: number; books?: Record<string, SeedBook>; balances?: Record<string, string> } = {}): Promise<CoinbaseSim> {
+  const key = generateSimCoinbaseKey();
+  const books = new Map<string, { bids: Level[]; asks: Level[] }>();
+  for (const [product, b] of Object.entries(opts.books ?? DEFAULT_BOOKS)) {
+    books.set(product, { bids: b.bids.map(([p, s]) => ({ price: dec(p), size: dec(s) })), asks: b.asks.map(([p, s]) => ({ price: dec(p), size: dec(s) })) });
+  }
+  const balances = new Map<string, Dec>(Object.entries(opts.balances ?? { USD: '100000', BTC: '10' }).map(([k, v]): [string, Dec] => [k, dec(v)]));
+  const orders = new Map<string, SimOrder>();
+  const byClientId = new Map<string, SimOrder>();
+  const fills: SimFill[] = [];
+  const orderLog: SimOrder[] = [];
+  const faults: Fault[] = [];
+
+  const takeFault = (endpoint: string): Fault | undefined => {
+    const i = faults.findIndex((f) => f.endpoint === endpoint && f.count > 0);
+    if (i < 0) return undefined;
+    const f = faults[i]!;
+    f.count -= 1;
+    if (f.count === 0) faults.splice(i, 1);
+    return f;
+  };
+
+  const execute = (order: SimOrder, ioc: boolean, fok: boolean) => {
+    const book = books.get(order.product_id);
+    const limit = dec(order.limit_price);
+    let remaining = dec(order.base_size);
+    const levels = order.side === 'BUY' ? book?.asks ?? [] : book?.bids ?? [];
+    const crosses = (l: Level) => (order.side === 'BUY' ? l.price.lte(limit) : l.price.gte(limit));
+    const available = levels.filter(crosses).reduce((a, l) => a.plus(l.size), ZERO);
+    if (fok && available.lt(remaining)) {
+      order.status = 'CANCELLED';
+      return;
+    }
+    let notional = ZERO;
+    let filled = ZERO;
+    for (const level of levels) {
+      if (remaining.isZero() || !crosses(level)) break;
+      const size = level.size.lt(remaining) ? level.size : remaining;
+      level.size = level.size.minus(size);
+      remaining = remaining.minus(size);
+      filled = filled.plus(size);
+      notional = notional.plus(size.times(level.price));
+      const fee = size.times(level.price).times(TAKER_FEE);
+      fills.push({ trade_id: randomUUID(), order_id: order.order_id, product_id: order.product_id, side: order.side, price: decStr(level.price), size: decStr(size), commission: decStr(fee), liquidity_indicator: 'TAKER', trade_time: new Date().toISOString() });
+    }
+    if (book) book[order.side === 'BUY' ? 'asks' : 'bids'] = levels.filter((l) => l.size.gt(0));
+    const [base, quote] = order.product_id.split('-') as [string, string];
+    const fees = notional.times(TAKER_FEE);
+    const sign = order.side === 'BUY' ? 1 : -1;
+    balances.set(base, (balances.get(base) ?? ZERO).plus(filled.times(sign)));
+    balances.set(quote, (balances.get(quote) ?? ZERO).minus(notional.times(sign)).minus(fees));
+    order.filled_size = decStr(filled);
+    order.average_filled_price = filled.isZero() ? '0' : decStr(notional.div(filled));
+    order.total_fees = decStr(fees);
+    order.status = remaining.isZero() ? 'FILLED' : ioc ? 'CANCELLED' : 'OPEN';
+  };
+
+  const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      void handle(req, res, raw).catch((err: unknown) => json(res, 500, { error: 'INTERNAL', message: String(err) }));
+    });
+  });
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const endpoint = `${req.method} ${url.pathname}`;
+    if (url.pathname === '/_sim/faults' && req.method === 'POST') {
+      const parsed = faultSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: 'INVALID_FAULT', message: formatZodError(parsed.error) });
+      faults.push(parsed.data);
+      return json(res, 200, { faults });
+    }
+    if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
+
+    const auth = await verifyCoinbaseJwt(req.headers.authorization, key, { method: req.method ?? 'GET', host: req.headers.host ?? '', path: url.pathname }, Math.floor(Date.now() / 1000));
+    if (!auth.ok) return json(res, 401, { error: 'UNAUTHENTICATED', message: auth.reason });
+
+    const fault = takeFault(endpoint);
+    if (fault?.kind === 'http_429') return json(res, 429, { error: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests' }, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+    if (fault?.kind === 'http_5xx') return json(res, 503, { error: 'UNAVAILABLE', message: 'Service unavailable' });
+
+    if (endpoint === `POST ${API}/orders`) {
+      const parsed = createOrderSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: 'INVALID_ARGUMENT', message: formatZodError(parsed.error) });
+      const body = parsed.data;
+      const existing = byClientId.get(body.client_order_id);
+      const order =
+        existing ??
+        (() => {
+          if (fault?.kind === 'reject') return undefined;
+          const [kind, cfg] = Object.entries(body.order_configuration).find(([, v]) => v !== undefined) as [string, { base_size: string; limit_price: string }];
+          const o: SimOrder = {
+            order_id: randomUUID(),
+            client_order_id: body.client_order_id,
+            product_id: body.product_id,
+            side: body.side,
+            order_configuration: { [kind]: cfg },
+            status: 'OPEN',
+            base_size: cfg.base_size,
+            limit_price: cfg.limit_price,
+            filled_size: '0',
+            average_filled_price: '0',
+            total_fees: '0',
+            created_time: new Date().toISOString(),
+          };
+          orders.set(o.order_id, o);
+          byClientId.set(o.client_order_id, o);
+          orderLog.push(o);
+          execute(o, kind === 'sor_limit_ioc', kind === 'limit_limit_fok');
+          return o;
+        })();
+      if (!order) return json(res, 200, { success: false, failure_reason: 'UNKNOWN_FAILURE_REASON', error_response: { error: 'INSUFFICIENT_FUND', message: 'Insufficient balance in source account' } });
+      if (fault?.kind === 'accept_then_drop') {
+        req.socket.destroy(); // the order exists; the client never hears
+        return;
+      }
+      return json(res, 200, { success: true, success_response: { order_id: order.order_id, product_id: order.product_id, side: order.side, client_order_id: order.client_order_id }, order_configuration: order.order_configuration });
+    }
+    const historical = new RegExp(`^${API}/orders/historical/([^/]+)$`).exec(url.pathname);
+    if (req.method === 'GET' && historical && historical[1] !== 'batch' && historical[1] !== 'fills') {
+      const order = orders.get(historical[1]!);
+      return order ? json(res, 200, { order }) : json(res, 404, { error: 'NOT_FOUND', message: 'order not found' });
+    }
+    if (endpoint === `GET ${API}/orders/historical/batch`) {
+      const wanted = url.searchParams.getAll('order_ids');
+      return json(res, 200, { orders: wanted.length ? wanted.flatMap((id) => (orders.has(id) ? [orders.get(id)!] : [])) : [...orders.values()], has_next: false, cursor: '' });
+    }
+    if (endpoint === `GET ${API}/orders/historical/fills`) {
+      const orderId = url.searchParams.get('order_id');
+      return json(res, 200, { fills: fills.filter((f) => !orderId || f.order_id === orderId), cursor: '' });
+    }
+    if (endpoint === `POST ${API}/orders/batch_cancel`) {
+      const ids = z.object({ order_ids: z.array(z.string()) }).parse(JSON.parse(raw || '{}')).order_ids;
+      return json(res, 200, {
+        results: ids.map((id) => {
+          const o = orders.get(id);
+          if (!o) return { success: false, failure_reason: 'UNKNOWN_CANCEL_ORDER', order_id: id };
+          if (o.status !== 'OPEN') return { success: false, failure_reason: 'INVALID_CANCEL_REQUEST', order_id: id };
+          o.status = 'CANCELLED';
+          return { success: true, failure_reason: 'UNKNOWN_CANCEL_FAILURE_REASON', order_id: id };
+        }),
+      });
+    }
+    if (endpoint === `GET ${API}/accounts`) {
+      return json(res, 200, {
+        accounts: [...balances.entries()].map(([currency, v]) => ({ uuid: `acct-${currency}`, currency, available_balance: { value: decStr(v), currency }, hold: { value: '0', currency } })),
+        has_next: false,
+        cursor: '',
+        size: balances.size,
+      });
+    }
+    return json(res, 404, { error: 'NOT_FOUND', message: `no route ${endpoint}` });
+  };
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    restBaseUrl: `http://127.0.0.1:${port}${API}`,
+    host: `127.0.0.1:${port}`,
+    key,
+    orderLog,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type { Fault as CoinbaseSimFault };
