@@ -4,6 +4,7 @@ import { registerGovernorCommands } from './commands/governor';
 import { registerIntentCommands } from './commands/intent';
 import { registerLiveCommands } from './commands/live';
 import { registerReconcileCommands } from './commands/reconcile';
+import { registerSimCommands } from './commands/sim';
 
 export function buildProgram(): Command {
   const program = new Command('legwork')
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerGovernorCommands(program);
   registerLiveCommands(program);
   registerReconcileCommands(program);
+  registerSimCommands(program);
   return program;
 }
 

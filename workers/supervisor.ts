@@ -20,6 +20,7 @@ import { startLedgerDatabase, urlWithoutPassword } from '../infra/postgres';
 import { applyMigrations } from '../infra/migrate';
 import { registerSearchAttributes, startTemporalDevServer, type DevServer } from '../infra/temporal-server';
 import { ensureTemporalCli } from '../infra/tools';
+import { startVenueSimulator, type VenueSimulator } from '../venues/sim';
 import { bundleWorkflows } from './bundle';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -34,6 +35,7 @@ async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
 }
 
 interface Running {
+  simulator?: VenueSimulator;
   temporal?: DevServer;
   database?: { stop(): Promise<void> };
   workers: WorkerProcess[];
@@ -55,6 +57,9 @@ async function main(argv: string[]): Promise<number> {
   const running: Running = { workers: [], stopping: false };
 
   try {
+    if (config.LEGWORK_MODE === 'PAPER') {
+      running.simulator = await step('venue simulator (PAPER mode)', () => startVenueSimulator());
+    }
     const temporalAddress = await startTemporal(config, running);
     const databaseUrl = await startDatabase(config, running);
     await step('ledger migrations', async () => {
@@ -98,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
     if (running.temporal?.uiUrl) out(`  Temporal Web UI ${running.temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     out(`  Ledger          ${urlWithoutPassword(databaseUrl)}`);
     out(`  Data folder     ${config.dataDir}`);
+    if (running.simulator) out(`  Simulator       coinbase ${running.simulator.coinbase.restBaseUrl} (faults: npm run legwork -- sim fault --help)`);
     if (config.LEGWORK_METRICS_PORT) {
       out(`  Metrics         ${running.workers.map((_, i) => `http://127.0.0.1:${config.LEGWORK_METRICS_PORT + i}/metrics`).join(' ')}`);
     }
@@ -202,6 +208,7 @@ async function shutdown(running: Running): Promise<void> {
   if (running.workers.length) await step('stopping workers (draining)', () => Promise.all(running.workers.map((w) => w.stop())).then(() => undefined));
   if (running.temporal) await step('stopping temporal dev server', () => running.temporal!.stop());
   if (running.database) await step('stopping ledger database', () => running.database!.stop());
+  if (running.simulator) await step('stopping venue simulator', () => running.simulator!.stop());
 }
 
 if (require.main === module) {

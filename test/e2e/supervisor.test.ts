@@ -71,7 +71,8 @@ describe('npm start (supervisor)', () => {
     try {
       await supervisor.waitFor(/^\[legwork\] ready$/);
       expect(await supervisor.waitFor(/Risk governor/)).toBe(`[legwork]   Risk governor   ACTIVE (workflow legwork-risk-governor; npm run legwork -- status)`);
-      for (const step of ['temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)', 'risk governor']) {
+      expect(await supervisor.waitFor(/Simulator/)).toMatch(/coinbase http:\/\/127\.0\.0\.1:\d+\/api\/v3\/brokerage/);
+      for (const step of ['venue simulator (PAPER mode)', 'temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)', 'risk governor']) {
         expect(supervisor.lines.some((l) => l.startsWith(`[legwork] ✓ ${step}`) && /\(\d+\.\d s\)$/.test(l))).toBe(true);
       }
       const uiLine = await supervisor.waitFor(/Temporal Web UI/);
@@ -110,6 +111,7 @@ describe('npm start (supervisor)', () => {
       const text = supervisor.lines.join('\n');
       expect(text.indexOf('stopping workers')).toBeLessThan(text.indexOf('stopping temporal dev server'));
       expect(text.indexOf('stopping temporal dev server')).toBeLessThan(text.indexOf('stopping ledger database'));
+      expect(text.indexOf('stopping ledger database')).toBeLessThan(text.indexOf('stopping venue simulator'));
       for (const port of Object.values(ports)) expect(await isPortFree(port)).toBe(true);
       expect(fs.existsSync(path.join(dataDir, 'legwork.pid'))).toBe(false);
       expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);

@@ -1,0 +1,52 @@
+/** `legwork sim` standalone: prints base URLs and test credentials that a client can use; `sim fault` arms faults. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { clientOrderId } from '../../domain/client-order-id';
+import { orderRequestSchema } from '../../domain/order';
+import { PROJECT_ROOT } from '../../infra/paths';
+import { freePort } from '../../infra/ports';
+import { CoinbaseAdapter } from '../../venues/coinbase/adapter';
+import type { SimulatorDescription } from '../../venues/sim';
+import { legwork } from '../helpers/cli';
+
+describe('legwork sim', () => {
+  it('prints JSON a client can trade with, and takes faults from `legwork sim fault`', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), 'sim', '--coinbase-port', String(port)], { cwd: PROJECT_ROOT });
+    try {
+      let out = '';
+      const described = await new Promise<SimulatorDescription>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          try {
+            resolve(JSON.parse(out) as SimulatorDescription);
+          } catch {
+            // not complete yet
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`sim exited ${code}: ${out}`)));
+      });
+      expect(described.coinbase.restBaseUrl).toBe(`http://127.0.0.1:${port}/api/v3/brokerage`);
+
+      const adapter = new CoinbaseAdapter({ restBaseUrl: described.coinbase.restBaseUrl, credentials: { keyName: described.coinbase.apiKeyName, privateKeyPem: described.coinbase.apiPrivateKeyPem } });
+      try {
+        expect((await adapter.balances()).map((b) => b.asset).sort()).toEqual(['BTC', 'USD']);
+        const armed = await legwork(['sim', 'fault', '--admin', described.coinbase.adminUrl, '--endpoint', 'GET /api/v3/brokerage/accounts', '--kind', 'http_429', '--retry-after', '3']);
+        expect(armed.code).toBe(0);
+        expect(armed.stdout).toContain('fault armed: http_429 × 1 on GET /api/v3/brokerage/accounts');
+        await expect(adapter.balances()).rejects.toMatchObject({ details: { errorClass: 'retryable', retryAfterMs: 3000 } });
+        const order = orderRequestSchema.parse({ venue: 'coinbase', market: 'BTC-USD', action: 'sell', price: '96900.00', quantity: '0.25', timeInForce: 'IOC', clientOrderId: clientOrderId('intent-sim-cli', 'A', 1) });
+        expect(await adapter.submitOrder(order)).toMatchObject({ state: 'filled', filledQuantity: '0.25', averageFillPrice: '97000' });
+
+        const bad = await legwork(['sim', 'fault', '--admin', described.coinbase.adminUrl, '--endpoint', 'GET /x', '--kind', 'meteor']);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toMatch(/kind/);
+      } finally {
+        await adapter.close();
+      }
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
