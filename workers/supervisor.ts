@@ -103,7 +103,9 @@ async function main(argv: string[]): Promise<number> {
     if (running.temporal?.uiUrl) out(`  Temporal Web UI ${running.temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     out(`  Ledger          ${urlWithoutPassword(databaseUrl)}`);
     out(`  Data folder     ${config.dataDir}`);
-    if (running.simulator) out(`  Simulator       coinbase ${running.simulator.coinbase.restBaseUrl} (faults: npm run legwork -- sim fault --help)`);
+    if (running.simulator) {
+      out(`  Simulator       kalshi ${running.simulator.kalshi.restBaseUrl}, coinbase ${running.simulator.coinbase.restBaseUrl} (faults: npm run legwork -- sim fault --help)`);
+    }
     if (config.LEGWORK_METRICS_PORT) {
       out(`  Metrics         ${running.workers.map((_, i) => `http://127.0.0.1:${config.LEGWORK_METRICS_PORT + i}/metrics`).join(' ')}`);
     }

@@ -8,9 +8,13 @@ export function registerSimCommands(program: Command): void {
     .command('sim')
     .description('run the venue simulator standalone; prints JSON with base URLs and test credentials')
     .option('--coinbase-port <port>', 'port for the Coinbase simulator (default: any free port)')
+    .option('--kalshi-port <port>', 'port for the Kalshi simulator (default: any free port)')
     .addHelpText('after', '\nExample:\n  legwork sim --coinbase-port 8700\n  legwork sim fault --admin http://127.0.0.1:8700/_sim --endpoint "POST /api/v3/brokerage/orders" --kind http_429 --retry-after 2')
-    .action(async (opts: { coinbasePort?: string }) => {
-      const simulator = await startVenueSimulator({ coinbasePort: opts.coinbasePort ? Number(opts.coinbasePort) : undefined });
+    .action(async (opts: { coinbasePort?: string; kalshiPort?: string }) => {
+      const simulator = await startVenueSimulator({
+        coinbasePort: opts.coinbasePort ? Number(opts.coinbasePort) : undefined,
+        kalshiPort: opts.kalshiPort ? Number(opts.kalshiPort) : undefined,
+      });
       process.stdout.write(`${JSON.stringify(simulator.describe(), null, 2)}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());

@@ -27,6 +27,8 @@ describe('legwork sim', () => {
         child.once('exit', (code) => reject(new Error(`sim exited ${code}: ${out}`)));
       });
       expect(described.coinbase.restBaseUrl).toBe(`http://127.0.0.1:${port}/api/v3/brokerage`);
+      expect(described.kalshi.restBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2$/);
+      expect(described.kalshi.privateKeyPem).toContain('BEGIN PRIVATE KEY');
 
       const adapter = new CoinbaseAdapter({ restBaseUrl: described.coinbase.restBaseUrl, credentials: { keyName: described.coinbase.apiKeyName, privateKeyPem: described.coinbase.apiPrivateKeyPem } });
       try {

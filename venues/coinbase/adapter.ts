@@ -5,12 +5,11 @@
  * with the existing order, so an UNKNOWN outcome (the connection died after the request left) is
  * resolved by posting the same request again — which can only return the order, never add one.
  */
-import { Pool, errors as undiciErrors } from 'undici';
 import { z } from 'zod';
 import { dec, decStr } from '../../domain/money';
 import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
-import { classifyHttpFailure, classifyNetworkFailure, VenueError } from '../../domain/venue-errors';
-import { formatZodError } from '../../domain/validation';
+import { VenueError } from '../../domain/venue-errors';
+import { VenueHttpClient } from '../http/client';
 import { RateGovernor } from '../rate-governor';
 import { buildCoinbaseJwt, type CoinbaseCredentials } from './auth';
 
@@ -55,13 +54,10 @@ export interface CoinbaseAdapterOptions {
 }
 
 export class CoinbaseAdapter {
-  private readonly pool: Pool;
-  private readonly base: URL;
+  private readonly http: VenueHttpClient;
   readonly rate: RateGovernor;
 
   constructor(private readonly options: CoinbaseAdapterOptions) {
-    this.base = new URL(options.restBaseUrl);
-    this.pool = new Pool(this.base.origin, { connections: 8, keepAliveTimeout: 30_000 });
     this.rate =
       options.rate ??
       new RateGovernor({
@@ -69,49 +65,21 @@ export class CoinbaseAdapter {
         limits: { default: { ratePerSecond: 30, burst: 30 }, 'POST /orders': { ratePerSecond: 15, burst: 15 } },
         maxInFlight: 16,
       });
-  }
-
-  async close(): Promise<void> {
-    await this.pool.close();
-  }
-
-  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown, query?: URLSearchParams): Promise<T> {
-    const endpoint = `${method} ${path}`;
-    const fullPath = `${this.base.pathname}${path}`;
-    return this.rate.schedule(endpoint, async () => {
-      const jwt = await buildCoinbaseJwt(this.options.credentials, { method, host: this.base.host, path: fullPath });
-      let status: number;
-      let text: string;
-      let retryAfter: string | undefined;
-      try {
-        const res = await this.pool.request({
-          method,
-          path: `${fullPath}${query && [...query].length ? `?${query}` : ''}`,
-          headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json', host: this.base.host },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          headersTimeout: this.options.requestTimeoutMs ?? 10_000,
-          bodyTimeout: this.options.requestTimeoutMs ?? 10_000,
-        });
-        status = res.statusCode;
-        text = await res.body.text();
-        const h = res.headers['retry-after'];
-        retryAfter = Array.isArray(h) ? h[0] : h;
-      } catch (err) {
-        const kind = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ? 'timeout' : (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'refused' : 'reset';
-        throw new VenueError({ venue: 'coinbase', endpoint, errorClass: classifyNetworkFailure(kind, true), message: `${kind}: ${(err as Error).message}` });
-      }
-      if (status >= 400) {
-        const parsed = errorBodySchema.safeParse(safeJson(text));
-        const venueCode = parsed.success ? parsed.data.error : undefined;
-        const { errorClass, retryAfterMs } = classifyHttpFailure({ status, venueCode, retryAfterHeader: retryAfter, nowMs: Date.now() });
-        if (status === 429) this.rate.onThrottled(endpoint, retryAfterMs);
-        throw new VenueError({ venue: 'coinbase', endpoint, errorClass, httpStatus: status, venueCode, retryAfterMs, message: (parsed.success && parsed.data.message) || `HTTP ${status}` });
-      }
-      this.rate.onSuccess(endpoint);
-      const parsed = schema.safeParse(safeJson(text));
-      if (!parsed.success) throw new VenueError({ venue: 'coinbase', endpoint, errorClass: 'unknown', httpStatus: status, message: `unexpected response: ${formatZodError(parsed.error)}` });
-      return parsed.data;
+    this.http = new VenueHttpClient({
+      venue: 'coinbase',
+      baseUrl: options.restBaseUrl,
+      rate: this.rate,
+      timeoutMs: options.requestTimeoutMs,
+      authHeaders: async ({ method, host, path }) => ({ authorization: `Bearer ${await buildCoinbaseJwt(options.credentials, { method, host, path })}` }),
+      errorCode: (body) => {
+        const parsed = errorBodySchema.safeParse(body);
+        return parsed.success ? { code: parsed.data.error, message: parsed.data.message } : {};
+      },
     });
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private toSnapshot(request: OrderRequest, o: z.infer<typeof orderSchema>): OrderSnapshot {
@@ -142,7 +110,7 @@ export class CoinbaseAdapter {
     let lastUnknown: VenueError | undefined;
     for (let attempt = 0; attempt <= (this.options.unknownResolutionAttempts ?? 3); attempt++) {
       try {
-        const created = await this.call('POST', '/orders', createResponseSchema, body);
+        const created = await this.http.call('POST', '/orders', createResponseSchema, { body });
         if (!created.success || !created.success_response) {
           throw new VenueError({
             venue: 'coinbase',
@@ -167,26 +135,18 @@ export class CoinbaseAdapter {
   }
 
   async getOrder(request: OrderRequest, venueOrderId: string): Promise<OrderSnapshot> {
-    const { order } = await this.call('GET', `/orders/historical/${encodeURIComponent(venueOrderId)}`, z.object({ order: orderSchema }));
+    const { order } = await this.http.call('GET', `/orders/historical/${encodeURIComponent(venueOrderId)}`, z.object({ order: orderSchema }));
     return this.toSnapshot(request, order);
   }
 
   async cancelOrder(venueOrderId: string): Promise<{ cancelled: boolean; reason?: string }> {
-    const { results } = await this.call('POST', '/orders/batch_cancel', cancelSchema, { order_ids: [venueOrderId] });
+    const { results } = await this.http.call('POST', '/orders/batch_cancel', cancelSchema, { body: { order_ids: [venueOrderId] } });
     const r = results[0];
     return { cancelled: !!r?.success, reason: r?.success ? undefined : r?.failure_reason };
   }
 
   async balances(): Promise<{ asset: string; available: string; hold: string }[]> {
-    const { accounts } = await this.call('GET', '/accounts', accountsSchema);
+    const { accounts } = await this.http.call('GET', '/accounts', accountsSchema);
     return accounts.map((a) => ({ asset: a.currency, available: decStr(dec(a.available_balance.value)), hold: decStr(dec(a.hold.value)) }));
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
   }
 }

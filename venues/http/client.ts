@@ -1,0 +1,86 @@
+/**
+ * The HTTP plumbing every venue adapter shares: one keep-alive undici pool, requests paced by the
+ * venue's rate governor, venue auth headers per request, every failure classified (retryable /
+ * permanent / unknown) and every response validated with zod before anyone reads it.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import type { z } from 'zod';
+import { classifyHttpFailure, classifyNetworkFailure, VenueError } from '../../domain/venue-errors';
+import { formatZodError } from '../../domain/validation';
+import type { RateGovernor } from '../rate-governor';
+
+export interface VenueHttpOptions {
+  venue: string;
+  /** e.g. http://127.0.0.1:8700/api/v3/brokerage — paths are relative to it. */
+  baseUrl: string;
+  rate: RateGovernor;
+  /** Auth headers for one request; `path` is the full path without the query string. */
+  authHeaders(request: { method: string; host: string; path: string; body?: string }): Promise<Record<string, string>> | Record<string, string>;
+  /** The venue's error code in an error body, if it has one. */
+  errorCode(body: unknown): { code?: string; message?: string };
+  timeoutMs?: number;
+}
+
+export class VenueHttpClient {
+  private readonly pool: Pool;
+  private readonly base: URL;
+
+  constructor(private readonly options: VenueHttpOptions) {
+    this.base = new URL(options.baseUrl);
+    this.pool = new Pool(this.base.origin, { connections: 8, keepAliveTimeout: 30_000 });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: z.ZodType<T>, opts: { body?: unknown; query?: URLSearchParams; endpoint?: string } = {}): Promise<T> {
+    const endpoint = opts.endpoint ?? `${method} ${path}`;
+    const fullPath = `${this.base.pathname}${path}`;
+    const { venue } = this.options;
+    return this.options.rate.schedule(endpoint, async () => {
+      const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+      const auth = await this.options.authHeaders({ method, host: this.base.host, path: fullPath, body });
+      let status: number;
+      let text: string;
+      let retryAfter: string | undefined;
+      try {
+        const res = await this.pool.request({
+          method,
+          path: `${fullPath}${opts.query && [...opts.query].length ? `?${opts.query}` : ''}`,
+          headers: { ...auth, 'content-type': 'application/json', host: this.base.host },
+          body,
+          headersTimeout: this.options.timeoutMs ?? 10_000,
+          bodyTimeout: this.options.timeoutMs ?? 10_000,
+        });
+        status = res.statusCode;
+        text = await res.body.text();
+        const h = res.headers['retry-after'];
+        retryAfter = Array.isArray(h) ? h[0] : h;
+      } catch (err) {
+        const kind =
+          err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ? 'timeout' : (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'refused' : 'reset';
+        throw new VenueError({ venue, endpoint, errorClass: classifyNetworkFailure(kind, true), message: `${kind}: ${(err as Error).message}` });
+      }
+      const json = parseJson(text);
+      if (status >= 400) {
+        const { code, message } = this.options.errorCode(json);
+        const { errorClass, retryAfterMs } = classifyHttpFailure({ status, venueCode: code, retryAfterHeader: retryAfter, nowMs: Date.now() });
+        if (status === 429) this.options.rate.onThrottled(endpoint, retryAfterMs);
+        throw new VenueError({ venue, endpoint, errorClass, httpStatus: status, venueCode: code, retryAfterMs, message: message ?? `HTTP ${status}` });
+      }
+      this.options.rate.onSuccess(endpoint);
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw new VenueError({ venue, endpoint, errorClass: 'unknown', httpStatus: status, message: `unexpected response: ${formatZodError(parsed.error)}` });
+      return parsed.data;
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
