@@ -6,12 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchAdapterRoundTrip } from './adapter-roundtrip';
 import { benchIntentRoundTrip } from './intent-roundtrip';
 import { withBenchStack, type BenchStack } from './stack';
 
 type Bench = (stack: BenchStack) => Promise<Record<string, unknown>>;
 const BENCHES: Record<string, Bench> = {
   'intent-roundtrip': benchIntentRoundTrip,
+  'adapter-roundtrip': () => benchAdapterRoundTrip(),
 };
 
 async function main(): Promise<void> {
