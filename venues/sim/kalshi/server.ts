@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { kalshiFee } from '../../../domain/fees';
 import { dec } from '../../../domain/money';
@@ -16,6 +17,7 @@ import { formatZodError } from '../../../domain/validation';
 import { generateSimKalshiKey, verifyKalshiRequest, type SimKalshiKey } from './auth';
 
 const API = '/trade-api/v2';
+const WS_PATH = '/trade-api/ws/v2';
 
 const createSchema = z.object({
   ticker: z.string().min(1),
@@ -48,7 +50,7 @@ export interface KalshiSimOrder {
 
 const faultSchema = z.object({
   endpoint: z.string().min(1),
-  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject']),
+  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_seq_gap']),
   count: z.number().int().positive().default(1),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
 });
@@ -65,6 +67,7 @@ const DEFAULT_BOOKS: Record<string, SeedBook> = { 'FED-25DEC-T4.25': { yes: [[40
 
 export interface KalshiSim {
   restBaseUrl: string;
+  wsUrl: string;
   key: SimKalshiKey;
   orderLog: KalshiSimOrder[];
   stop(): Promise<void>;
@@ -91,6 +94,34 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     return f;
   };
 
+  // ---- market data stream: per connection subscriptions, a seq per subscription ----
+  interface Subscription {
+    ws: WebSocket;
+    sid: number;
+    seq: number;
+    tickers: Set<string>;
+  }
+  const subscriptions: Subscription[] = [];
+  let nextSid = 1;
+  const send = (sub: Subscription, type: string, msg: unknown) => {
+    sub.seq += 1;
+    if (sub.ws.readyState === sub.ws.OPEN) sub.ws.send(JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }));
+  };
+  const snapshotOf = (ticker: string) => {
+    const book = books.get(ticker)!;
+    const side = (levels: Level[]) => [...levels].sort((a, b) => a.price - b.price).map((l) => [l.price, l.count]);
+    return { market_ticker: ticker, yes: side(book.yes), no: side(book.no) };
+  };
+  const emitDelta = (ticker: string, side: 'yes' | 'no', price: number, delta: number) => {
+    if (delta === 0) return;
+    const gap = faults.findIndex((f) => f.kind === 'ws_seq_gap');
+    for (const sub of subscriptions.filter((x) => x.tickers.has(ticker))) {
+      if (gap >= 0) sub.seq += 1; // a message the client never sees
+      send(sub, 'orderbook_delta', { market_ticker: ticker, price, delta, side });
+    }
+    if (gap >= 0) takeFault(faults[gap]!.endpoint);
+  };
+
   /** Buying YES at p takes NO bids priced >= 100 − p (best first); buying NO mirrors it. */
   const execute = (o: KalshiSimOrder, ioc: boolean, fok: boolean) => {
     const book = books.get(o.ticker);
@@ -106,6 +137,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       if (o.remaining_count === 0 || !crosses(level)) break;
       const n = Math.min(level.count, o.remaining_count);
       level.count -= n;
+      emitDelta(o.ticker, o.side === 'yes' ? 'no' : 'yes', level.price, -n);
       o.fill_count += n;
       o.remaining_count -= n;
       const price = 100 - level.price; // what the taker pays per contract, in cents
@@ -116,7 +148,12 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     }
     if (book) book[o.side === 'yes' ? 'no' : 'yes'] = opposite.filter((l) => l.count > 0);
     o.status = o.remaining_count === 0 ? 'executed' : ioc ? 'canceled' : 'resting';
-    if (o.status === 'resting' && book) book[o.side].push({ price: own, count: o.remaining_count });
+    if (o.status === 'resting' && book) {
+      const level = book[o.side].find((l) => l.price === own);
+      if (level) level.count += o.remaining_count;
+      else book[o.side].push({ price: own, count: o.remaining_count });
+      emitDelta(o.ticker, o.side, own, o.remaining_count);
+    }
   };
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -199,21 +236,65 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       if (o.status !== 'resting') return error(res, 400, 'order_not_cancelable', `order is ${o.status}`);
       o.status = 'canceled';
       const book = books.get(o.ticker);
-      if (book) book[o.side] = book[o.side].filter((l) => !(l.price === (o.side === 'yes' ? o.yes_price : o.no_price) && l.count === o.remaining_count));
+      const price = o.side === 'yes' ? o.yes_price : o.no_price;
+      const level = book?.[o.side].find((l) => l.price === price);
+      if (book && level) {
+        level.count -= o.remaining_count;
+        book[o.side] = book[o.side].filter((l) => l.count > 0);
+        emitDelta(o.ticker, o.side, price, -o.remaining_count);
+      }
       return json(res, 200, { order: o, reduced_by: o.remaining_count });
     }
     if (endpoint === `GET ${API}/portfolio/balance`) return json(res, 200, { balance });
     const ob = new RegExp(`^${API}/markets/([^/]+)/orderbook$`).exec(url.pathname);
     if (ob && req.method === 'GET') {
-      const book = books.get(ob[1]!);
-      if (!book) return error(res, 404, 'market_not_found', 'no such market');
-      const side = (levels: Level[]) => [...levels].sort((a, b) => a.price - b.price).map((l) => [l.price, l.count]);
-      return json(res, 200, { orderbook: { yes: side(book.yes), no: side(book.no) } });
+      if (!books.has(ob[1]!)) return error(res, 404, 'market_not_found', 'no such market');
+      const { yes, no } = snapshotOf(ob[1]!);
+      return json(res, 200, { orderbook: { yes, no } });
     }
     return error(res, 404, 'not_found', `no route ${endpoint}`);
   };
 
+  // WebSocket: the upgrade carries the same signed headers as REST requests.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const auth = url.pathname === WS_PATH ? verifyKalshiRequest(req.headers, key, { method: 'GET', path: url.pathname }, Date.now()) : { ok: false as const, reason: 'no such path' };
+    if (!auth.ok) {
+      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n${JSON.stringify({ error: { code: 'authentication_error', message: auth.reason } })}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data) => {
+        const cmd = z
+          .object({ id: z.number().int(), cmd: z.literal('subscribe'), params: z.object({ channels: z.array(z.string()), market_tickers: z.array(z.string()) }) })
+          .safeParse(JSON.parse(data.toString()));
+        if (!cmd.success) return ws.send(JSON.stringify({ type: 'error', msg: { code: 'invalid_command', message: formatZodError(cmd.error) } }));
+        const sub: Subscription = { ws, sid: nextSid++, seq: 0, tickers: new Set(cmd.data.params.market_tickers.filter((t) => books.has(t))) };
+        subscriptions.push(sub);
+        ws.send(JSON.stringify({ id: cmd.data.id, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: sub.sid } }));
+        for (const ticker of sub.tickers) send(sub, 'orderbook_snapshot', snapshotOf(ticker));
+      });
+      ws.on('close', () => {
+        const i = subscriptions.findIndex((x) => x.ws === ws);
+        if (i >= 0) subscriptions.splice(i, 1);
+      });
+      const ping = setInterval(() => ws.ping(), 10_000);
+      ping.unref();
+      ws.on('close', () => clearInterval(ping));
+    });
+  });
+
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
-  return { restBaseUrl: `http://127.0.0.1:${port}${API}`, key, orderLog, stop: () => new Promise((r) => server.close(() => r())) };
+  return {
+    restBaseUrl: `http://127.0.0.1:${port}${API}`,
+    wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
+    key,
+    orderLog,
+    stop: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
