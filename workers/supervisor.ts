@@ -104,7 +104,8 @@ async function main(argv: string[]): Promise<number> {
     out(`  Ledger          ${urlWithoutPassword(databaseUrl)}`);
     out(`  Data folder     ${config.dataDir}`);
     if (running.simulator) {
-      out(`  Simulator       kalshi ${running.simulator.kalshi.restBaseUrl}, coinbase ${running.simulator.coinbase.restBaseUrl} (faults: npm run legwork -- sim fault --help)`);
+      const { kalshi, polymarket, coinbase } = running.simulator;
+      out(`  Simulator       kalshi ${kalshi.restBaseUrl}, polymarket ${polymarket.restBaseUrl}, coinbase ${coinbase.restBaseUrl} (faults: npm run legwork -- sim fault --help)`);
     }
     if (config.LEGWORK_METRICS_PORT) {
       out(`  Metrics         ${running.workers.map((_, i) => `http://127.0.0.1:${config.LEGWORK_METRICS_PORT + i}/metrics`).join(' ')}`);

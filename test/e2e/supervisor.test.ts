@@ -71,7 +71,7 @@ describe('npm start (supervisor)', () => {
     try {
       await supervisor.waitFor(/^\[legwork\] ready$/);
       expect(await supervisor.waitFor(/Risk governor/)).toBe(`[legwork]   Risk governor   ACTIVE (workflow legwork-risk-governor; npm run legwork -- status)`);
-      expect(await supervisor.waitFor(/Simulator/)).toMatch(/kalshi http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2, coinbase http:\/\/127\.0\.0\.1:\d+\/api\/v3\/brokerage/);
+      expect(await supervisor.waitFor(/Simulator/)).toMatch(/kalshi http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2, polymarket http:\/\/127\.0\.0\.1:\d+, coinbase http:\/\/127\.0\.0\.1:\d+\/api\/v3\/brokerage/);
       for (const step of ['venue simulator (PAPER mode)', 'temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)', 'risk governor']) {
         expect(supervisor.lines.some((l) => l.startsWith(`[legwork] ✓ ${step}`) && /\(\d+\.\d s\)$/.test(l))).toBe(true);
       }

@@ -36,7 +36,7 @@ export class VenueHttpClient {
 
   async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: z.ZodType<T>, opts: { body?: unknown; query?: URLSearchParams; endpoint?: string } = {}): Promise<T> {
     const endpoint = opts.endpoint ?? `${method} ${path}`;
-    const fullPath = `${this.base.pathname}${path}`;
+    const fullPath = `${this.base.pathname.replace(/\/$/, '')}${path}`;
     const { venue } = this.options;
     return this.options.rate.schedule(endpoint, async () => {
       const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);

@@ -1,12 +1,14 @@
 /**
- * The venue simulator as one unit: Kalshi and Coinbase today (Polymarket joins here),
+ * The venue simulator as one unit: Kalshi, Polymarket and Coinbase,
  * each on its own loopback port. What `legwork sim` prints and `npm start` starts in PAPER mode.
  */
 import { startCoinbaseSim, type CoinbaseSim } from './coinbase/server';
 import { startKalshiSim, type KalshiSim } from './kalshi/server';
+import { startPolymarketSim, type PolymarketSim } from './polymarket/server';
 
 export interface VenueSimulator {
   kalshi: KalshiSim;
+  polymarket: PolymarketSim;
   coinbase: CoinbaseSim;
   /** Base URLs and test credentials, as JSON for clients and operators (test keys only). */
   describe(): SimulatorDescription;
@@ -15,16 +17,29 @@ export interface VenueSimulator {
 
 export interface SimulatorDescription {
   kalshi: { restBaseUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
+  polymarket: { restBaseUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string };
   coinbase: { restBaseUrl: string; adminUrl: string; apiKeyName: string; apiPrivateKeyPem: string };
 }
 
-export async function startVenueSimulator(opts: { coinbasePort?: number; kalshiPort?: number } = {}): Promise<VenueSimulator> {
-  const [kalshi, coinbase] = await Promise.all([startKalshiSim({ port: opts.kalshiPort }), startCoinbaseSim({ port: opts.coinbasePort })]);
+export async function startVenueSimulator(opts: { coinbasePort?: number; kalshiPort?: number; polymarketPort?: number } = {}): Promise<VenueSimulator> {
+  const [kalshi, polymarket, coinbase] = await Promise.all([
+    startKalshiSim({ port: opts.kalshiPort }),
+    startPolymarketSim({ port: opts.polymarketPort }),
+    startCoinbaseSim({ port: opts.coinbasePort }),
+  ]);
   return {
     kalshi,
+    polymarket,
     coinbase,
     describe: () => ({
       kalshi: { restBaseUrl: kalshi.restBaseUrl, adminUrl: `${new URL(kalshi.restBaseUrl).origin}/_sim`, apiKeyId: kalshi.key.keyId, privateKeyPem: kalshi.key.privateKeyPem },
+      polymarket: {
+        restBaseUrl: polymarket.restBaseUrl,
+        adminUrl: `${polymarket.restBaseUrl}/_sim`,
+        apiKey: polymarket.credentials.key,
+        apiSecret: polymarket.credentials.secret,
+        apiPassphrase: polymarket.credentials.passphrase,
+      },
       coinbase: {
         restBaseUrl: coinbase.restBaseUrl,
         adminUrl: `${new URL(coinbase.restBaseUrl).origin}/_sim`,
@@ -33,7 +48,7 @@ export async function startVenueSimulator(opts: { coinbasePort?: number; kalshiP
       },
     }),
     stop: async () => {
-      await Promise.all([kalshi.stop(), coinbase.stop()]);
+      await Promise.all([kalshi.stop(), polymarket.stop(), coinbase.stop()]);
     },
   };
 }
