@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { dec, decStr, ZERO, type Dec } from '../../../domain/money';
 import { formatZodError } from '../../../domain/validation';
@@ -56,7 +57,7 @@ export interface SimFill {
 
 const faultSchema = z.object({
   endpoint: z.string().min(1), // "POST /api/v3/brokerage/orders"
-  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject']),
+  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_seq_gap']),
   count: z.number().int().positive().default(1),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
 });
@@ -69,6 +70,7 @@ interface Level {
 
 export interface CoinbaseSim {
   restBaseUrl: string;
+  wsUrl: string;
   host: string;
   key: SimCoinbaseKey;
   /** Every order accepted, in order: the venue's own truth, independent of any ledger. */
@@ -103,6 +105,30 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
     return f;
   };
 
+  // ---- level2 channel: one sequence_num per connection; updates carry the absolute new quantity ----
+  const wsClients = new Map<WebSocket, { seq: number; products: Set<string> }>();
+  const sendWs = (ws: WebSocket, state: { seq: number }, channel: string, events: unknown[]) => {
+    const gap = faults.findIndex((f) => f.kind === 'ws_seq_gap');
+    if (gap >= 0) {
+      state.seq += 1; // a message the client never sees
+      takeFault(faults[gap]!.endpoint);
+    }
+    ws.send(JSON.stringify({ channel, client_id: '', timestamp: new Date().toISOString(), sequence_num: state.seq++, events }));
+  };
+  const l2Snapshot = (product: string) => {
+    const book = books.get(product)!;
+    return [
+      ...book.bids.map((l) => ({ side: 'bid', event_time: new Date().toISOString(), price_level: decStr(l.price), new_quantity: decStr(l.size) })),
+      ...book.asks.map((l) => ({ side: 'offer', event_time: new Date().toISOString(), price_level: decStr(l.price), new_quantity: decStr(l.size) })),
+    ];
+  };
+  const emitLevel = (product: string, side: 'bid' | 'offer', price: Dec, size: Dec) => {
+    for (const [ws, state] of wsClients) {
+      if (!state.products.has(product)) continue;
+      sendWs(ws, state, 'l2_data', [{ type: 'update', product_id: product, updates: [{ side, event_time: new Date().toISOString(), price_level: decStr(price), new_quantity: decStr(size) }] }]);
+    }
+  };
+
   const execute = (order: SimOrder, ioc: boolean, fok: boolean) => {
     const book = books.get(order.product_id);
     const limit = dec(order.limit_price);
@@ -120,6 +146,7 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
       if (remaining.isZero() || !crosses(level)) break;
       const size = level.size.lt(remaining) ? level.size : remaining;
       level.size = level.size.minus(size);
+      emitLevel(order.product_id, order.side === 'BUY' ? 'offer' : 'bid', level.price, level.size);
       remaining = remaining.minus(size);
       filled = filled.plus(size);
       notional = notional.plus(size.times(level.price));
@@ -241,14 +268,41 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
     return json(res, 404, { error: 'NOT_FOUND', message: `no route ${endpoint}` });
   };
 
+  // WebSocket: subscriptions carry a JWT (no uri claim); a bad one gets an error message.
+  const wss = new WebSocketServer({ server, path: '/ws' });
+  wss.on('connection', (ws) => {
+    const state = { seq: 0, products: new Set<string>() };
+    wsClients.set(ws, state);
+    ws.on('close', () => wsClients.delete(ws));
+    ws.on('message', (data) => {
+      void (async () => {
+        const sub = z
+          .object({ type: z.literal('subscribe'), product_ids: z.array(z.string()), channel: z.string(), jwt: z.string().optional() })
+          .safeParse(JSON.parse(data.toString()));
+        if (!sub.success) return ws.send(JSON.stringify({ type: 'error', message: formatZodError(sub.error) }));
+        const auth = await verifyCoinbaseJwt(sub.data.jwt ? `Bearer ${sub.data.jwt}` : undefined, key, null, Math.floor(Date.now() / 1000));
+        if (!auth.ok) return ws.send(JSON.stringify({ type: 'error', message: `authentication failure: ${auth.reason}` }));
+        if (sub.data.channel === 'heartbeats') return;
+        for (const product of sub.data.product_ids.filter((p) => books.has(p))) {
+          state.products.add(product);
+          sendWs(ws, state, 'l2_data', [{ type: 'snapshot', product_id: product, updates: l2Snapshot(product) }]);
+        }
+      })();
+    });
+  });
+
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     restBaseUrl: `http://127.0.0.1:${port}${API}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
     host: `127.0.0.1:${port}`,
     key,
     orderLog,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
