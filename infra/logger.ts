@@ -3,27 +3,9 @@
  * credential that slips into a log call is printed as "[redacted]", never in clear.
  */
 import pino, { type Logger } from 'pino';
+import { SECRET_KEYS } from '../domain/secrets';
 
-export const REDACTED_KEYS = [
-  'password',
-  'secret',
-  'passphrase',
-  'privateKey',
-  'private_key',
-  'privateKeyPem',
-  'apiSecret',
-  'apiKey',
-  'authorization',
-  'Authorization',
-  'token',
-  'signature',
-  'databaseUrl',
-  'DATABASE_URL',
-  'KALSHI-ACCESS-SIGNATURE',
-  'POLY_SIGNATURE',
-  'POLY_PASSPHRASE',
-  'POLY_API_KEY',
-];
+export const REDACTED_KEYS: readonly string[] = SECRET_KEYS;
 
 /** Paths for pino's redact: the key at the top level and up to two levels deep, plus headers. */
 export const REDACT_PATHS = REDACTED_KEYS.flatMap((k) => {

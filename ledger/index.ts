@@ -6,3 +6,4 @@ export { toDb, fromDb } from './decimal';
 export { recordOperatorConfirmation, latestOperatorConfirmation } from './operator-confirmations';
 export { reserveCapital, releaseCapital, staleReservations } from './capital';
 export { startReconciliationRun, finishReconciliationRun, latestReconciliationRuns, type DifferenceRecord } from './reconciliation';
+export { recordPreflight } from './preflight';

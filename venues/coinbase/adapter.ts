@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { dec, decStr } from '../../domain/money';
 import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { VenueError } from '../../domain/venue-errors';
-import { VenueHttpClient } from '../http/client';
+import { VenueHttpClient, type PostingPolicy } from '../http/client';
 import { RateGovernor } from '../rate-governor';
 import { buildCoinbaseJwt, type CoinbaseCredentials } from './auth';
 
@@ -51,6 +51,7 @@ export interface CoinbaseAdapterOptions {
   /** Attempts to resolve an UNKNOWN submit by re-posting the same client order id. */
   unknownResolutionAttempts?: number;
   requestTimeoutMs?: number;
+  posting?: PostingPolicy;
 }
 
 export class CoinbaseAdapter {
@@ -70,6 +71,7 @@ export class CoinbaseAdapter {
       baseUrl: options.restBaseUrl,
       rate: this.rate,
       timeoutMs: options.requestTimeoutMs,
+      posting: options.posting,
       authHeaders: async ({ method, host, path }) => ({ authorization: `Bearer ${await buildCoinbaseJwt(options.credentials, { method, host, path })}` }),
       errorCode: (body) => {
         const parsed = errorBodySchema.safeParse(body);

@@ -5,6 +5,8 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
+import type { PostingDecision } from '../../domain/live-gate';
+import { redactHeaders } from '../../domain/secrets';
 import { classifyHttpFailure, classifyNetworkFailure, VenueError } from '../../domain/venue-errors';
 import { formatZodError } from '../../domain/validation';
 import type { RateGovernor } from '../rate-governor';
@@ -19,6 +21,34 @@ export interface VenueHttpOptions {
   /** The venue's error code in an error body, if it has one. */
   errorCode(body: unknown): { code?: string; message?: string };
   timeoutMs?: number;
+  /**
+   * The mode gate for requests that change state at the venue (POST, DELETE). Without it every
+   * request is sent (tests against the simulator). Reads are always sent.
+   */
+  posting?: PostingPolicy;
+}
+
+export interface PreflightPayload {
+  venue: string;
+  method: string;
+  path: string;
+  body?: string;
+  /** Credentials and signatures already redacted. */
+  headers: Record<string, string>;
+}
+
+export interface PostingPolicy {
+  decide(): PostingDecision | Promise<PostingDecision>;
+  /** DRY_RUN: keeps what would have been sent. */
+  record(payload: PreflightPayload): Promise<void>;
+}
+
+/** DRY_RUN outcome: the request was built and signed, recorded, and not sent. */
+export class PreflightRecorded extends Error {
+  constructor(public readonly payload: PreflightPayload) {
+    super(`DRY_RUN: ${payload.method} ${payload.path} recorded as a preflight payload, not sent`);
+    this.name = 'PreflightRecorded';
+  }
 }
 
 export class VenueHttpClient {
@@ -41,6 +71,17 @@ export class VenueHttpClient {
     return this.options.rate.schedule(endpoint, async () => {
       const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
       const auth = await this.options.authHeaders({ method, host: this.base.host, path: fullPath, body });
+      if (method !== 'GET' && this.options.posting) {
+        const decision = await this.options.posting.decide();
+        if (!decision.post) {
+          if (decision.preflightOnly) {
+            const payload = { venue, method, path: fullPath, body, headers: redactHeaders(auth) };
+            await this.options.posting.record(payload);
+            throw new PreflightRecorded(payload);
+          }
+          throw new VenueError({ venue, endpoint, errorClass: 'permanent', venueCode: `gate:${decision.refusedBy}`, message: decision.reason });
+        }
+      }
       let status: number;
       let text: string;
       let retryAfter: string | undefined;

@@ -10,7 +10,7 @@ import { dec, decStr } from '../../domain/money';
 import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { kalshiCentsToPrice, priceToKalshiCents, quantityToKalshiCount } from '../../domain/units';
 import { VenueError } from '../../domain/venue-errors';
-import { VenueHttpClient } from '../http/client';
+import { VenueHttpClient, type PostingPolicy } from '../http/client';
 import { RateGovernor } from '../rate-governor';
 import { kalshiHeaders, type KalshiCredentials } from './auth';
 
@@ -37,6 +37,7 @@ export interface KalshiAdapterOptions {
   credentials: KalshiCredentials;
   rate?: RateGovernor;
   requestTimeoutMs?: number;
+  posting?: PostingPolicy;
 }
 
 export class KalshiAdapter {
@@ -52,6 +53,7 @@ export class KalshiAdapter {
       baseUrl: options.restBaseUrl,
       rate: this.rate,
       timeoutMs: options.requestTimeoutMs,
+      posting: options.posting,
       authHeaders: ({ method, path }) => kalshiHeaders(options.credentials, { method, path }),
       errorCode: (body) => {
         const parsed = errorSchema.safeParse(body);

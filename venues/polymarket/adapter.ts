@@ -10,7 +10,7 @@ import { dec, decStr } from '../../domain/money';
 import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { polymarketOrderAmounts } from '../../domain/units';
 import { VenueError } from '../../domain/venue-errors';
-import { VenueHttpClient } from '../http/client';
+import { VenueHttpClient, type PostingPolicy } from '../http/client';
 import { RateGovernor } from '../rate-governor';
 import { l2Headers, type PolymarketApiCredentials } from './auth';
 import { CTF_EXCHANGE, orderHash, POLYGON_CHAIN_ID, saltFor, SIDE, signOrder, ZERO_ADDRESS, type PolymarketOrder } from './order-signing';
@@ -27,6 +27,7 @@ export interface PolymarketAdapterOptions {
   exchange?: `0x${string}`;
   chainId?: number;
   rate?: RateGovernor;
+  posting?: PostingPolicy;
 }
 
 export class PolymarketAdapter {
@@ -39,6 +40,7 @@ export class PolymarketAdapter {
       venue: 'polymarket',
       baseUrl: options.restBaseUrl,
       rate: this.rate,
+      posting: options.posting,
       authHeaders: ({ method, path, body }) => l2Headers(options.account.address, options.credentials, { method, path, body }),
       errorCode: (body) => {
         const parsed = z.object({ error: z.string() }).safeParse(body);
