@@ -42,7 +42,7 @@ export async function benchIntentRoundTrip({ client, taskQueue }: BenchStack): P
   );
   const seconds = (performance.now() - started) / 1000;
   return {
-    what: 'intent start -> workflow completed (record intent + audit in PostgreSQL), ms',
+    what: 'intent start -> workflow completed (validate, record intent + legs + audit, gate query, reserve and release capital, record the outcome), ms',
     sequential: summarize(sequential),
     concurrent: { concurrency, ...summarize(concurrent), intentsPerSecond: Math.round((total / seconds) * 10) / 10 },
   };

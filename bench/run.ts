@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchAdapterRoundTrip } from './adapter-roundtrip';
+import { benchBookDeltas } from './book-deltas';
 import { benchIntentRoundTrip } from './intent-roundtrip';
 import { withBenchStack, type BenchStack } from './stack';
 
@@ -14,6 +15,7 @@ type Bench = (stack: BenchStack) => Promise<Record<string, unknown>>;
 const BENCHES: Record<string, Bench> = {
   'intent-roundtrip': benchIntentRoundTrip,
   'adapter-roundtrip': () => benchAdapterRoundTrip(),
+  'book-deltas': () => benchBookDeltas(),
 };
 
 async function main(): Promise<void> {

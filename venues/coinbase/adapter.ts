@@ -31,6 +31,7 @@ const createResponseSchema = z.object({
 });
 const accountsSchema = z.object({ accounts: z.array(z.object({ currency: z.string(), available_balance: z.object({ value: z.string() }), hold: z.object({ value: z.string() }) })) });
 const cancelSchema = z.object({ results: z.array(z.object({ success: z.boolean(), failure_reason: z.string().optional(), order_id: z.string() })) });
+const orderResponse = z.object({ order: orderSchema });
 const errorBodySchema = z.object({ error: z.string().optional(), message: z.string().optional() }).passthrough();
 
 const STATE: Record<string, OrderState> = {
@@ -137,7 +138,7 @@ export class CoinbaseAdapter {
   }
 
   async getOrder(request: OrderRequest, venueOrderId: string): Promise<OrderSnapshot> {
-    const { order } = await this.http.call('GET', `/orders/historical/${encodeURIComponent(venueOrderId)}`, z.object({ order: orderSchema }));
+    const { order } = await this.http.call('GET', `/orders/historical/${encodeURIComponent(venueOrderId)}`, orderResponse);
     return this.toSnapshot(request, order);
   }
 

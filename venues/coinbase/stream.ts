@@ -18,11 +18,50 @@ const messageSchema = z.object({
   events: z.array(z.object({ type: z.enum(['snapshot', 'update']), product_id: z.string(), updates: z.array(update) }).passthrough()).default([]),
 });
 
+const errorSchema = z.object({ type: z.literal('error'), message: z.string() });
+
 export type CoinbaseBookEvent =
   | { type: 'book'; product: string; book: Book; from: 'snapshot' | 'update' }
   | { type: 'gap'; expected: number; got: number }
   | { type: 'invalid'; reason: string }
   | { type: 'error'; message: string };
+
+/**
+ * The message handling of the stream, without the socket: parse, validate, sequence-check and
+ * apply one raw message. Sequence numbers are per connection, so a tracker lives as long as one.
+ */
+export function createCoinbaseBookTracker() {
+  const books = new Map<string, Book>();
+  let expected = 0;
+  return {
+    books,
+    handle(data: string): CoinbaseBookEvent[] {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data);
+      } catch {
+        return [{ type: 'invalid', reason: 'not JSON' }];
+      }
+      const error = errorSchema.safeParse(raw);
+      if (error.success) return [{ type: 'error', message: error.data.message }];
+      const parsed = messageSchema.safeParse(raw);
+      if (!parsed.success) return [{ type: 'invalid', reason: formatZodError(parsed.error) }];
+      const m = parsed.data;
+      if (m.sequence_num !== expected) return [{ type: 'gap', expected, got: m.sequence_num }];
+      expected += 1;
+      if (m.channel !== 'l2_data') return [];
+      const out: CoinbaseBookEvent[] = [];
+      for (const event of m.events) {
+        const book = event.type === 'snapshot' ? emptyBook() : books.get(event.product_id);
+        if (!book) continue;
+        for (const u of event.updates) setSize(book, u.side === 'bid' ? 'bid' : 'ask', u.price_level, u.new_quantity);
+        books.set(event.product_id, book);
+        out.push({ type: 'book', product: event.product_id, book, from: event.type });
+      }
+      return out;
+    },
+  };
+}
 
 export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseCredentials; products: string[] }) {
   const queue: CoinbaseBookEvent[] = [];
@@ -35,8 +74,7 @@ export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseC
   };
 
   const connect = () => {
-    const books = new Map<string, Book>();
-    let expected = 0;
+    const tracker = createCoinbaseBookTracker();
     const socket = new WebSocket(opts.wsUrl);
     ws = socket;
     socket.on('open', async () => {
@@ -45,30 +83,10 @@ export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseC
       }
     });
     socket.on('message', (data) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(data.toString());
-      } catch {
-        return push({ type: 'invalid', reason: 'not JSON' });
-      }
-      const error = z.object({ type: z.literal('error'), message: z.string() }).safeParse(raw);
-      if (error.success) return push({ type: 'error', message: error.data.message });
-      const parsed = messageSchema.safeParse(raw);
-      if (!parsed.success) return push({ type: 'invalid', reason: formatZodError(parsed.error) });
-      const m = parsed.data;
-      if (m.sequence_num !== expected) {
-        push({ type: 'gap', expected, got: m.sequence_num });
-        socket.close(); // sequence numbers are per connection: a new one starts from snapshots
-        return;
-      }
-      expected += 1;
-      if (m.channel !== 'l2_data') return;
-      for (const event of m.events) {
-        const book = event.type === 'snapshot' ? emptyBook() : books.get(event.product_id);
-        if (!book) continue;
-        for (const u of event.updates) setSize(book, u.side === 'bid' ? 'bid' : 'ask', u.price_level, u.new_quantity);
-        books.set(event.product_id, book);
-        push({ type: 'book', product: event.product_id, book, from: event.type });
+      for (const event of tracker.handle(data.toString())) {
+        push(event);
+        // Sequence numbers are per connection: a new one starts from snapshots.
+        if (event.type === 'gap') socket.close();
       }
     });
     socket.on('close', () => {

@@ -29,6 +29,12 @@ const orderSchema = z.object({
 });
 type KalshiOrder = z.infer<typeof orderSchema>;
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
+// Response envelopes, built once (a zod schema per request would cost more than the request's parsing).
+const ordersResponse = z.object({ orders: z.array(orderSchema) });
+const orderResponse = z.object({ order: orderSchema });
+const balanceResponse = z.object({ balance: z.number().int() });
+const bookLevels = z.array(z.tuple([z.number(), z.number()])).nullable();
+const orderbookResponse = z.object({ orderbook: z.object({ yes: bookLevels, no: bookLevels }) });
 
 const STATE: Record<KalshiOrder['status'], OrderState> = { pending: 'pending', resting: 'open', executed: 'filled', canceled: 'cancelled' };
 
@@ -83,7 +89,7 @@ export class KalshiAdapter {
 
   /** The order with this client order id, if the venue has one. */
   async findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined> {
-    const { orders } = await this.http.call('GET', '/portfolio/orders', z.object({ orders: z.array(orderSchema) }), { query: new URLSearchParams({ ticker: request.market }) });
+    const { orders } = await this.http.call('GET', '/portfolio/orders', ordersResponse, { query: new URLSearchParams({ ticker: request.market }) });
     const found = orders.find((o) => o.client_order_id === request.clientOrderId);
     return found ? this.toSnapshot(request, found) : undefined;
   }
@@ -104,7 +110,7 @@ export class KalshiAdapter {
       time_in_force: request.timeInForce === 'IOC' ? 'immediate_or_cancel' : request.timeInForce === 'FOK' ? 'fill_or_kill' : 'good_till_canceled',
     };
     try {
-      const { order } = await this.http.call('POST', '/portfolio/orders', z.object({ order: orderSchema }), { body });
+      const { order } = await this.http.call('POST', '/portfolio/orders', orderResponse, { body });
       return this.toSnapshot(request, order);
     } catch (err) {
       const resolvable = err instanceof VenueError && (err.errorClass === 'unknown' || err.details.venueCode === 'order_already_exists');
@@ -117,23 +123,23 @@ export class KalshiAdapter {
   }
 
   async getOrder(request: OrderRequest, venueOrderId: string): Promise<OrderSnapshot> {
-    const { order } = await this.http.call('GET', `/portfolio/orders/${encodeURIComponent(venueOrderId)}`, z.object({ order: orderSchema }), { endpoint: 'GET /portfolio/orders/{id}' });
+    const { order } = await this.http.call('GET', `/portfolio/orders/${encodeURIComponent(venueOrderId)}`, orderResponse, { endpoint: 'GET /portfolio/orders/{id}' });
     return this.toSnapshot(request, order);
   }
 
   async cancelOrder(venueOrderId: string): Promise<void> {
-    await this.http.call('DELETE', `/portfolio/orders/${encodeURIComponent(venueOrderId)}`, z.object({ order: orderSchema }), { endpoint: 'DELETE /portfolio/orders/{id}' });
+    await this.http.call('DELETE', `/portfolio/orders/${encodeURIComponent(venueOrderId)}`, orderResponse, { endpoint: 'DELETE /portfolio/orders/{id}' });
   }
 
   /** Cash available, in dollars (Kalshi reports cents). */
   async balance(): Promise<string> {
-    const { balance } = await this.http.call('GET', '/portfolio/balance', z.object({ balance: z.number().int() }));
+    const { balance } = await this.http.call('GET', '/portfolio/balance', balanceResponse);
     return decStr(dec(String(balance)).div(100));
   }
 
   /** The YES-side view of the book: YES bids, and YES asks derived from NO bids (100 − p). */
   async orderBook(market: string): Promise<{ bids: [string, string][]; asks: [string, string][] }> {
-    const { orderbook } = await this.http.call('GET', `/markets/${encodeURIComponent(market)}/orderbook`, z.object({ orderbook: z.object({ yes: z.array(z.tuple([z.number(), z.number()])).nullable(), no: z.array(z.tuple([z.number(), z.number()])).nullable() }) }), {
+    const { orderbook } = await this.http.call('GET', `/markets/${encodeURIComponent(market)}/orderbook`, orderbookResponse, {
       endpoint: 'GET /markets/{ticker}/orderbook',
     });
     const bids = (orderbook.yes ?? []).map(([p, n]): [string, string] => [kalshiCentsToPrice(p), String(n)]).reverse();

@@ -26,16 +26,58 @@ export type KalshiBookEvent =
 
 const cents = (c: number) => decStr(dec(String(c)).div(100));
 
+/**
+ * The message handling of the stream, without the socket: parse, validate, sequence-check and
+ * apply one raw message, returning what happened. `resubscribe` is called on a gap.
+ */
+export function createKalshiBookTracker(resubscribe: () => void) {
+  const books = new Map<string, Book>();
+  const lastSeq = new Map<number, number>();
+  /** Subscriptions given up after a gap: their later messages are ignored. */
+  const abandoned = new Set<number>();
+  return {
+    books,
+    handle(data: string): KalshiBookEvent | undefined {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data);
+      } catch {
+        return { type: 'invalid', reason: 'not JSON' };
+      }
+      const parsed = messageSchema.safeParse(raw);
+      if (!parsed.success) return { type: 'invalid', reason: formatZodError(parsed.error) };
+      const m = parsed.data;
+      if (m.type === 'subscribed' || m.type === 'error' || abandoned.has(m.sid)) return undefined;
+      const expected = (lastSeq.get(m.sid) ?? 0) + 1;
+      if (m.seq !== expected) {
+        // Unknown book: drop it and start over from a fresh snapshot on a new subscription.
+        books.delete(m.msg.market_ticker);
+        abandoned.add(m.sid);
+        resubscribe();
+        return { type: 'gap', market: m.msg.market_ticker, expected, got: m.seq };
+      }
+      lastSeq.set(m.sid, m.seq);
+      if (m.type === 'orderbook_snapshot') {
+        const book = kalshiYesBook((m.msg.yes ?? []).map(([p, n]) => [cents(p), String(n)]), (m.msg.no ?? []).map(([p, n]) => [cents(p), String(n)]));
+        books.set(m.msg.market_ticker, book);
+        return { type: 'book', market: m.msg.market_ticker, book, seq: m.seq, from: 'snapshot' };
+      }
+      const book = books.get(m.msg.market_ticker);
+      if (!book) return undefined; // deltas before the snapshot of a fresh subscription
+      // A NO bid at p is a YES ask at 1 − p.
+      if (m.msg.side === 'yes') addSize(book, 'bid', cents(m.msg.price), String(m.msg.delta));
+      else addSize(book, 'ask', cents(100 - m.msg.price), String(m.msg.delta));
+      return { type: 'book', market: m.msg.market_ticker, book, seq: m.seq, from: 'delta' };
+    },
+  };
+}
+
 /** Opens the stream and yields events until `close()`. */
 export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCredentials; markets: string[] }) {
   const queue: KalshiBookEvent[] = [];
   let wake: (() => void) | undefined;
   let closed = false;
   let ws: WebSocket | undefined;
-  const books = new Map<string, Book>();
-  const lastSeq = new Map<number, number>();
-  /** Subscriptions given up after a gap: their later messages are ignored. */
-  const abandoned = new Set<number>();
   const push = (e: KalshiBookEvent) => {
     queue.push(e);
     wake?.();
@@ -47,38 +89,10 @@ export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCrede
     let cmdId = 1;
     const subscribe = () => ws?.send(JSON.stringify({ id: cmdId++, cmd: 'subscribe', params: { channels: ['orderbook_delta'], market_tickers: opts.markets } }));
     ws.on('open', subscribe);
+    const tracker = createKalshiBookTracker(subscribe);
     ws.on('message', (data) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(data.toString());
-      } catch {
-        return push({ type: 'invalid', reason: 'not JSON' });
-      }
-      const parsed = messageSchema.safeParse(raw);
-      if (!parsed.success) return push({ type: 'invalid', reason: formatZodError(parsed.error) });
-      const m = parsed.data;
-      if (m.type === 'subscribed' || m.type === 'error' || abandoned.has(m.sid)) return;
-      const expected = (lastSeq.get(m.sid) ?? 0) + 1;
-      if (m.seq !== expected) {
-        // Unknown book: drop it and start over from a fresh snapshot on a new subscription.
-        push({ type: 'gap', market: m.msg.market_ticker, expected, got: m.seq });
-        books.delete(m.msg.market_ticker);
-        abandoned.add(m.sid);
-        subscribe();
-        return;
-      }
-      lastSeq.set(m.sid, m.seq);
-      if (m.type === 'orderbook_snapshot') {
-        const book = kalshiYesBook((m.msg.yes ?? []).map(([p, n]) => [cents(p), String(n)]), (m.msg.no ?? []).map(([p, n]) => [cents(p), String(n)]));
-        books.set(m.msg.market_ticker, book);
-        return push({ type: 'book', market: m.msg.market_ticker, book, seq: m.seq, from: 'snapshot' });
-      }
-      const book = books.get(m.msg.market_ticker);
-      if (!book) return; // deltas before the snapshot of a fresh subscription
-      // A NO bid at p is a YES ask at 1 − p.
-      if (m.msg.side === 'yes') addSize(book, 'bid', cents(m.msg.price), String(m.msg.delta));
-      else addSize(book, 'ask', cents(100 - m.msg.price), String(m.msg.delta));
-      push({ type: 'book', market: m.msg.market_ticker, book, seq: m.seq, from: 'delta' });
+      const event = tracker.handle(data.toString());
+      if (event) push(event);
     });
     ws.on('close', () => {
       if (!closed) setTimeout(connect, 250).unref(); // reconnect; a new subscription starts from a snapshot

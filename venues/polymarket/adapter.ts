@@ -17,6 +17,8 @@ import { CTF_EXCHANGE, orderHash, POLYGON_CHAIN_ID, saltFor, SIDE, signOrder, ZE
 
 const orderSchema = z.object({ id: z.string(), status: z.enum(['LIVE', 'MATCHED', 'CANCELED']), original_size: z.string(), size_matched: z.string(), price: z.string() });
 const postSchema = z.object({ success: z.boolean(), errorMsg: z.string().optional(), orderID: z.string().optional(), status: z.string().optional() });
+const errorResponse = z.object({ error: z.string() });
+const cancelResponse = z.object({ canceled: z.array(z.string()), not_canceled: z.record(z.string(), z.string()) });
 const STATE: Record<z.infer<typeof orderSchema>['status'], OrderState> = { LIVE: 'open', MATCHED: 'filled', CANCELED: 'cancelled' };
 
 export interface PolymarketAdapterOptions {
@@ -43,7 +45,7 @@ export class PolymarketAdapter {
       posting: options.posting,
       authHeaders: ({ method, path, body }) => l2Headers(options.account.address, options.credentials, { method, path, body }),
       errorCode: (body) => {
-        const parsed = z.object({ error: z.string() }).safeParse(body);
+        const parsed = errorResponse.safeParse(body);
         return parsed.success ? { code: /already exists/.test(parsed.data.error) ? 'order_already_exists' : undefined, message: parsed.data.error } : {};
       },
     });
@@ -114,7 +116,7 @@ export class PolymarketAdapter {
   }
 
   async cancelOrder(hash: string): Promise<{ cancelled: boolean; reason?: string }> {
-    const r = await this.http.call('DELETE', '/order', z.object({ canceled: z.array(z.string()), not_canceled: z.record(z.string(), z.string()) }), { body: { orderID: hash } });
+    const r = await this.http.call('DELETE', '/order', cancelResponse, { body: { orderID: hash } });
     return r.canceled.includes(hash) ? { cancelled: true } : { cancelled: false, reason: r.not_canceled[hash] };
   }
 }
