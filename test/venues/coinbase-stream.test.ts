@@ -6,14 +6,9 @@ import { CoinbaseAdapter } from '../../venues/coinbase/adapter';
 import { coinbaseBookStream, type CoinbaseBookEvent } from '../../venues/coinbase/stream';
 import { generateSimCoinbaseKey } from '../../venues/sim/coinbase/auth';
 import { startCoinbaseSim } from '../../venues/sim/coinbase/server';
+import { nextEvent } from '../helpers/streams';
 
-async function next(it: AsyncGenerator<CoinbaseBookEvent>, pred: (e: CoinbaseBookEvent) => boolean): Promise<CoinbaseBookEvent> {
-  for (;;) {
-    const { value, done } = await it.next();
-    if (done) throw new Error('stream ended');
-    if (pred(value)) return value;
-  }
-}
+const next = nextEvent;
 
 describe('Coinbase level2 stream', () => {
   it('snapshot then absolute updates track the book; a sequence gap reconnects to a fresh snapshot', async () => {

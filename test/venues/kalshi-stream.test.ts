@@ -5,16 +5,11 @@ import { orderRequestSchema } from '../../domain/order';
 import { KalshiAdapter } from '../../venues/kalshi/adapter';
 import { kalshiBookStream, type KalshiBookEvent } from '../../venues/kalshi/stream';
 import { startKalshiSim } from '../../venues/sim/kalshi/server';
+import { nextEvent } from '../helpers/streams';
 
 const MARKET = 'FED-25DEC-T4.25';
 
-async function next(it: AsyncGenerator<KalshiBookEvent>, pred: (e: KalshiBookEvent) => boolean): Promise<KalshiBookEvent> {
-  for (;;) {
-    const { value, done } = await it.next();
-    if (done) throw new Error('stream ended');
-    if (pred(value)) return value;
-  }
-}
+const next = nextEvent;
 
 describe('Kalshi order book stream', () => {
   it('snapshot + deltas rebuild the REST book; a sequence gap is detected and a fresh snapshot resumes it', async () => {

@@ -5,6 +5,7 @@
  * the books are unknown: the stream reports the gap and reconnects for fresh snapshots.
  */
 import WebSocket from 'ws';
+import { createEventQueue } from '../event-queue';
 import { z } from 'zod';
 import { emptyBook, setSize, type Book } from '../../domain/book';
 import { decimalString } from '../../domain/money';
@@ -64,14 +65,9 @@ export function createCoinbaseBookTracker() {
 }
 
 export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseCredentials; products: string[] }) {
-  const queue: CoinbaseBookEvent[] = [];
-  let wake: (() => void) | undefined;
-  let closed = false;
   let ws: WebSocket | undefined;
-  const push = (e: CoinbaseBookEvent) => {
-    queue.push(e);
-    wake?.();
-  };
+  const events = createEventQueue<CoinbaseBookEvent>({ onClose: () => ws?.close() });
+  const push = (e: CoinbaseBookEvent) => events.push(e);
 
   const connect = () => {
     const tracker = createCoinbaseBookTracker();
@@ -90,28 +86,11 @@ export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseC
       }
     });
     socket.on('close', () => {
-      if (!closed) setTimeout(connect, 100).unref();
+      if (!events.closed) setTimeout(connect, 100).unref();
     });
     socket.on('error', () => undefined);
   };
   connect();
 
-  return {
-    async *events(): AsyncGenerator<CoinbaseBookEvent> {
-      while (!closed) {
-        const next = queue.shift();
-        if (next) {
-          yield next;
-          continue;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-    },
-    close() {
-      closed = true;
-      ws?.close();
-      wake?.();
-    },
-  };
+  return { events: () => events.events(), close: () => events.close() };
 }

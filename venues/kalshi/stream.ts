@@ -5,6 +5,7 @@
  * unknown: the stream says so and resubscribes for a fresh snapshot. Consumers iterate events.
  */
 import WebSocket from 'ws';
+import { createEventQueue } from '../event-queue';
 import { z } from 'zod';
 import { addSize, kalshiYesBook, type Book } from '../../domain/book';
 import { dec, decStr } from '../../domain/money';
@@ -74,14 +75,9 @@ export function createKalshiBookTracker(resubscribe: () => void) {
 
 /** Opens the stream and yields events until `close()`. */
 export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCredentials; markets: string[] }) {
-  const queue: KalshiBookEvent[] = [];
-  let wake: (() => void) | undefined;
-  let closed = false;
   let ws: WebSocket | undefined;
-  const push = (e: KalshiBookEvent) => {
-    queue.push(e);
-    wake?.();
-  };
+  const events = createEventQueue<KalshiBookEvent>({ onClose: () => ws?.close() });
+  const push = (e: KalshiBookEvent) => events.push(e);
 
   const connect = () => {
     const path = new URL(opts.wsUrl).pathname;
@@ -95,28 +91,11 @@ export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCrede
       if (event) push(event);
     });
     ws.on('close', () => {
-      if (!closed) setTimeout(connect, 250).unref(); // reconnect; a new subscription starts from a snapshot
+      if (!events.closed) setTimeout(connect, 250).unref(); // reconnect; a new subscription starts from a snapshot
     });
     ws.on('error', () => undefined);
   };
   connect();
 
-  return {
-    async *events(): AsyncGenerator<KalshiBookEvent> {
-      while (!closed) {
-        const next = queue.shift();
-        if (next) {
-          yield next;
-          continue;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-    },
-    close() {
-      closed = true;
-      ws?.close();
-      wake?.();
-    },
-  };
+  return { events: () => events.events(), close: () => events.close() };
 }
