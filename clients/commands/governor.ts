@@ -42,7 +42,9 @@ export function registerGovernorCommands(program: Command): void {
     .action((opts: OutputOptions) =>
       withGovernor(opts, async ({ client, id }) => {
         const state = await governorState(client, id);
-        print(opts, { level: summaryLevel(state), ...state }, () => describeGovernor(state));
+        // Intents still in flight, straight from Temporal's visibility (the search attributes).
+        const { count: openIntents } = await client.workflow.count(`WorkflowType = "orderIntentWorkflow" AND ExecutionStatus = "Running"`);
+        print(opts, { level: summaryLevel(state), openIntents, ...state }, () => `${describeGovernor(state)}\nopen intents: ${openIntents}`);
       }),
     );
 

@@ -42,7 +42,7 @@ describe('risk governor', () => {
 
       const status = await legworkFor(['status', '--json'], id);
       expect(status.code).toBe(0);
-      expect(JSON.parse(status.stdout)).toMatchObject({ level: 'HALTED', switches: { global: { level: 'HALTED', operator: 'ana' } } });
+      expect(JSON.parse(status.stdout)).toMatchObject({ level: 'HALTED', switches: { global: { level: 'HALTED', operator: 'ana' } }, openIntents: expect.any(Number) });
 
       const release = await run(temporal, [
         'workflow', 'signal', '--address', temporalAddress, '--namespace', namespace, '--workflow-id', id, '--name', 'killSwitch',
