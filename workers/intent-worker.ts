@@ -42,6 +42,9 @@ async function main(): Promise<void> {
       identity: `${process.pid}@${os.hostname()}`,
     });
     const running = worker.run();
+    // Started by a supervisor (IPC channel): when it goes away, drain and stop instead of
+    // polling on as an orphan.
+    if (process.send) process.once('disconnect', () => worker.shutdown());
     // Printed whatever the log level: the supervisor and crash tests wait for this line.
     process.stdout.write(
       `${JSON.stringify({ event: READY_EVENT, pid: process.pid, taskQueue: config.LEGWORK_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, address, metrics: metricsServer?.url })}\n`,

@@ -32,7 +32,9 @@ export async function spawnWorkerProcess(opts: SpawnWorkerOptions): Promise<Work
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
     cwd: PROJECT_ROOT,
     env: opts.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // An IPC channel only so the worker notices when we die (it then drains and exits): a
+    // crashed supervisor or test runner never leaves workers polling on their own.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),

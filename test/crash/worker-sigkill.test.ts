@@ -83,3 +83,35 @@ describe('crash: worker SIGKILL mid-activity', () => {
     }
   }, 120_000);
 });
+
+describe('worker process lifetime', () => {
+  it('a worker whose parent dies drains and exits instead of polling on as an orphan', async () => {
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    // A throwaway parent that starts a worker, reports its pid, then is SIGKILLed.
+    const parentScript = `
+      const { spawnWorkerProcess } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'workers', 'worker-process.ts'))});
+      spawnWorkerProcess({ env: { ...process.env, LEGWORK_TASK_QUEUE: 'orphan-check' } }).then((w) => process.stdout.write(String(w.pid) + '\\n'));
+      setInterval(() => {}, 1000);
+    `;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '-e', parentScript], { env: process.env, cwd: path.join(__dirname, '..', '..') });
+    const workerPid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      parent.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /^(\d+)\n/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      parent.once('exit', (code) => reject(new Error(`parent exited ${code}`)));
+    });
+    parent.kill('SIGKILL');
+    await eventually('the orphaned worker to exit', async () => {
+      try {
+        process.kill(workerPid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    }, 60_000);
+  }, 90_000);
+});
