@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+// Exit explicitly once drained: an open IPC channel to the supervisor would keep the process alive.
+main().then(() => process.exit(0)).catch((err: unknown) => {
   process.stderr.write(`worker failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -109,6 +109,9 @@ describe('npm start (supervisor)', () => {
       supervisor.child.kill('SIGINT');
       expect(await supervisor.exited).toBe(0);
       const text = supervisor.lines.join('\n');
+      // Workers drain and exit by themselves; the 30 s SIGKILL fallback must not be what ends them.
+      const drained = /✓ stopping workers \(draining\) \((\d+\.\d) s\)/.exec(text);
+      expect(Number(drained?.[1])).toBeLessThan(30);
       expect(text.indexOf('stopping workers')).toBeLessThan(text.indexOf('stopping temporal dev server'));
       expect(text.indexOf('stopping temporal dev server')).toBeLessThan(text.indexOf('stopping ledger database'));
       expect(text.indexOf('stopping ledger database')).toBeLessThan(text.indexOf('stopping venue simulator'));
