@@ -56,8 +56,17 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
     .sort()
     .map((name) => {
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return { name, sql, checksum: sha256(sql) };
     });
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** As Prisma checks: the file as it is, or with its line endings converted (git may rewrite them). */
+export function matchesChecksum(sql: string, checksum: string): boolean {
+  return [sql, sql.replace(/\r\n/g, '\n'), sql.replace(/\r?\n/g, '\r\n')].some((variant) => sha256(variant) === checksum);
 }
 
 /** The real Prisma migration engine, when one is installed (never on offline machines). */
@@ -72,17 +81,46 @@ function prismaSchemaEngine(): string | undefined {
 
 export async function applyMigrations(url: string, opts: { migrationsDir?: string; log?: (line: string) => void; preferPrisma?: boolean } = {}): Promise<MigrationResult> {
   const dir = opts.migrationsDir ?? MIGRATIONS_DIR;
+  // `prisma migrate deploy` reads prisma.config.ts, i.e. the repo's migrations folder only.
   const engine = opts.preferPrisma === false || opts.migrationsDir ? undefined : prismaSchemaEngine();
   if (engine) {
-    opts.log?.(`applying migrations with prisma migrate deploy (engine ${engine})`);
+    opts.log?.(`applying migrations with prisma migrate deploy (schema engine ${engine})`);
+    return applyWithPrisma(url, engine, readMigrations(dir));
+  }
+  opts.log?.('applying migrations with the legwork applier (no Prisma schema engine installed)');
+  return applyWithOwnApplier(url, readMigrations(dir), opts.log);
+}
+
+async function appliedNames(url: string): Promise<Set<string>> {
+  const pg = new PgClient({ connectionString: url });
+  await pg.connect();
+  try {
+    const exists = await pg.query(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+    if (!exists.rows[0]?.present) return new Set();
+    const { rows } = await pg.query<{ migration_name: string }>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    return new Set(rows.map((r) => r.migration_name));
+  } finally {
+    await pg.end();
+  }
+}
+
+async function applyWithPrisma(url: string, engine: string, migrations: MigrationFile[]): Promise<MigrationResult> {
+  const before = await appliedNames(url);
+  try {
     execFileSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, DATABASE_URL: url, PRISMA_SCHEMA_ENGINE_BINARY: engine },
       stdio: 'pipe',
+      encoding: 'utf8',
     });
-    return { applied: [], skipped: readMigrations(dir).map((m) => m.name), via: 'prisma migrate deploy' };
+  } catch (err) {
+    const output = err as { stdout?: string; stderr?: string };
+    throw new MigrationError(`prisma migrate deploy failed:\n${output.stderr || output.stdout || String(err)}`);
   }
-  return applyWithOwnApplier(url, readMigrations(dir), opts.log);
+  const names = migrations.map((m) => m.name);
+  return { applied: names.filter((n) => !before.has(n)), skipped: names.filter((n) => before.has(n)), via: 'prisma migrate deploy' };
 }
 
 async function applyWithOwnApplier(url: string, migrations: MigrationFile[], log?: (line: string) => void): Promise<MigrationResult> {
@@ -101,12 +139,13 @@ async function applyWithOwnApplier(url: string, migrations: MigrationFile[], log
       const previous = recorded.get(migration.name);
       if (previous && previous.finished_at === null) {
         throw new MigrationError(
-          `migration ${migration.name} started earlier but did not finish; fix the database by hand, then mark it rolled back ` +
-            `(UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${migration.name}') and run again`,
+          `migration ${migration.name} started earlier but did not finish (see the logs column of "_prisma_migrations"). ` +
+            `Undo whatever part of it reached the database, then mark it rolled back — \`npx prisma migrate resolve --rolled-back ${migration.name}\` ` +
+            `or, without the schema engine, UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${migration.name}' — and run again`,
         );
       }
       if (previous) {
-        if (previous.checksum !== migration.checksum) {
+        if (!matchesChecksum(migration.sql, previous.checksum)) {
           throw new MigrationError(
             `migration ${migration.name} was changed after it was applied (checksum ${previous.checksum.slice(0, 12)}… in the database, ` +
               `${migration.checksum.slice(0, 12)}… on disk); add a new migration instead of editing an applied one`,

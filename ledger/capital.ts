@@ -7,7 +7,7 @@ export async function reserveCapital(
   r: { id: string; intentId: string; venue: string; asset: string; amount: string; reason?: string },
 ): Promise<{ created: boolean }> {
   const { count } = await db.capitalReservation.createMany({
-    data: [{ id: r.id, intentId: r.intentId, venue: r.venue, asset: r.asset, amount: toDb(r.amount), state: 'RESERVED', reason: r.reason ?? null }],
+    data: [{ id: r.id, intentId: r.intentId, venue: r.venue, asset: r.asset, amount: toDb(r.amount, 'amount'), state: 'RESERVED', reason: r.reason ?? null }],
     skipDuplicates: true,
   });
   return { created: count === 1 };

@@ -1,9 +1,19 @@
-export { createLedgerClient, type LedgerClient } from './client';
+export { createLedgerClient, closeLedgerClient, type LedgerClient } from './client';
 export { recordIntent, setIntentState, type RecordIntentArgs } from './intents';
 export { recordAudit, type AuditEventArgs } from './audit';
 export { recordQuarantine } from './quarantine';
-export { toDb, fromDb } from './decimal';
+export { toDb, fromDb, ledgerDecimalString, LedgerValueError } from './decimal';
+export { upsertOrder, findOrder, type OrderRecord, type OrderWriteResult } from './orders';
+export { recordFill, fillId, fillsForOrder, type FillRecord } from './fills';
+export { upsertPosition, upsertBalance, positionId, type PositionSnapshot, type BalanceSnapshot } from './holdings';
+export { recordPnlEvent, type PnlEventRecord } from './pnl';
 export { recordOperatorConfirmation, latestOperatorConfirmation } from './operator-confirmations';
 export { reserveCapital, releaseCapital, staleReservations } from './capital';
-export { startReconciliationRun, finishReconciliationRun, latestReconciliationRuns, type DifferenceRecord } from './reconciliation';
+export {
+  startReconciliationRun,
+  finishReconciliationRun,
+  recordReconciliationDifference,
+  latestReconciliationRuns,
+  type DifferenceRecord,
+} from './reconciliation';
 export { recordPreflight } from './preflight';

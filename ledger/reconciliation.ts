@@ -24,3 +24,9 @@ export async function finishReconciliationRun(db: LedgerClient, id: string, diff
 export async function latestReconciliationRuns(db: LedgerClient, take = 5) {
   return db.reconciliationRun.findMany({ orderBy: { startedAt: 'desc' }, take, include: { differences: true } });
 }
+
+/** One difference, recorded as soon as it is found (idempotent by id), before the run finishes. */
+export async function recordReconciliationDifference(db: LedgerClient, runId: string, d: DifferenceRecord): Promise<{ created: boolean }> {
+  const { count } = await db.reconciliationDifference.createMany({ data: [{ ...d, runId, details: d.details as object }], skipDuplicates: true });
+  return { created: count === 1 };
+}
