@@ -106,8 +106,7 @@ export class VenueHttpClient {
       const json = parseJson(text);
       if (status >= 400) {
         const { code, message } = this.options.errorCode(json);
-        // A 500 on a request that changes state may come after the venue acted: unknown, not retryable.
-        const { errorClass, retryAfterMs } = classifyHttpFailure({ status, venueCode: code, retryAfterHeader: retryAfter, nowMs: Date.now(), sideEffecting: method !== 'GET' });
+        const { errorClass, retryAfterMs } = classifyHttpFailure({ status, venueCode: code, retryAfterHeader: retryAfter, nowMs: Date.now() });
         if (status === 429) this.options.rate.onThrottled(endpoint, retryAfterMs);
         throw new VenueError({ venue, endpoint, errorClass, httpStatus: status, venueCode: code, retryAfterMs, message: message ?? `HTTP ${status}` });
       }

@@ -17,20 +17,9 @@ export function kalshiSignatureMessage(timestampMs: string, method: string, path
   return `${timestampMs}${method.toUpperCase()}${path.split('?')[0]}`;
 }
 
-/** Parsed keys, so a PEM is parsed once per process rather than once per request. */
-const parsedKeys = new Map<string, KeyObject>();
-function privateKey(pem: string): KeyObject {
-  let key = parsedKeys.get(pem);
-  if (!key) {
-    key = createPrivateKey(pem);
-    parsedKeys.set(pem, key);
-  }
-  return key;
-}
-
 export function kalshiHeaders(credentials: KalshiCredentials, request: { method: string; path: string }, nowMs: number = Date.now()): Record<string, string> {
   const timestamp = String(nowMs);
-  const key = privateKey(credentials.privateKeyPem);
+  const key: KeyObject = createPrivateKey(credentials.privateKeyPem);
   const signature = sign('sha256', Buffer.from(kalshiSignatureMessage(timestamp, request.method, request.path)), {
     key,
     padding: constants.RSA_PKCS1_PSS_PADDING,

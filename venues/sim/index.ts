@@ -1,7 +1,6 @@
 /**
- * The venue simulator as one unit: Kalshi, Polymarket and Coinbase, each on its own loopback
- * port (Kalshi runs in the shared simulator server of ./server.ts, admin API under /_sim on the
- * same port; Polymarket and Coinbase still run their own servers). What `legwork sim` prints and `npm start` starts in PAPER mode.
+ * The venue simulator as one unit: Kalshi, Polymarket and Coinbase,
+ * each on its own loopback port. What `legwork sim` prints and `npm start` starts in PAPER mode.
  */
 import { startCoinbaseSim, type CoinbaseSim } from './coinbase/server';
 import { startKalshiSim, type KalshiSim } from './kalshi/server';
@@ -17,7 +16,7 @@ export interface VenueSimulator {
 }
 
 export interface SimulatorDescription {
-  kalshi: { restBaseUrl: string; wsUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
+  kalshi: { restBaseUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
   polymarket: { restBaseUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string };
   coinbase: { restBaseUrl: string; adminUrl: string; apiKeyName: string; apiPrivateKeyPem: string };
 }
@@ -33,7 +32,7 @@ export async function startVenueSimulator(opts: { coinbasePort?: number; kalshiP
     polymarket,
     coinbase,
     describe: () => ({
-      kalshi: { restBaseUrl: kalshi.restBaseUrl, wsUrl: kalshi.wsUrl, adminUrl: kalshi.adminUrl, apiKeyId: kalshi.key.keyId, privateKeyPem: kalshi.key.privateKeyPem },
+      kalshi: { restBaseUrl: kalshi.restBaseUrl, adminUrl: `${new URL(kalshi.restBaseUrl).origin}/_sim`, apiKeyId: kalshi.key.keyId, privateKeyPem: kalshi.key.privateKeyPem },
       polymarket: {
         restBaseUrl: polymarket.restBaseUrl,
         adminUrl: `${polymarket.restBaseUrl}/_sim`,

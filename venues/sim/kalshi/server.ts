@@ -1,46 +1,300 @@
 /**
- * A simulator process with Kalshi only: what Kalshi tests and the combined simulator
- * (venues/sim/index.ts) start. The protocol lives in ./mount.ts; the process in ../server.ts.
+ * A Kalshi simulator on loopback: `/trade-api/v2` portfolio and market paths with Kalshi's JSON
+ * shapes (prices in cents, counts), RSA-PSS verification on every request (Kalshi's 401
+ * otherwise), `client_order_id` uniqueness (a second order with the same id is refused with
+ * 409 `order_already_exists`), a binary book per market held as YES bids and NO bids (a YES buy
+ * at p takes NO bids at 100 − p or better), taker fees by Kalshi's formula, a cash balance in
+ * cents, an independent order log, and fault injection through an admin API.
  */
-import type { LoggedOrder } from '../order-log';
-import { startSimServer, type SimServer, type SimServerOptions } from '../server';
-import type { SimKalshiKey } from './auth';
-import type { KalshiMount } from './mount';
-import type { SeedMarket } from './world';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { kalshiFee } from '../../../domain/fees';
+import { dec } from '../../../domain/money';
+import { formatZodError } from '../../../domain/validation';
+import { generateSimKalshiKey, verifyKalshiRequest, type SimKalshiKey } from './auth';
+
+const API = '/trade-api/v2';
+const WS_PATH = '/trade-api/ws/v2';
+
+const createSchema = z.object({
+  ticker: z.string().min(1),
+  client_order_id: z.string().min(1).max(128),
+  side: z.enum(['yes', 'no']),
+  action: z.enum(['buy', 'sell']),
+  count: z.number().int().positive(),
+  type: z.literal('limit').default('limit'),
+  yes_price: z.number().int().min(1).max(99).optional(),
+  no_price: z.number().int().min(1).max(99).optional(),
+  time_in_force: z.enum(['fill_or_kill', 'immediate_or_cancel', 'good_till_canceled']).optional(),
+});
+
+export interface KalshiSimOrder {
+  order_id: string;
+  client_order_id: string;
+  ticker: string;
+  side: 'yes' | 'no';
+  action: 'buy' | 'sell';
+  type: 'limit';
+  status: 'resting' | 'canceled' | 'executed' | 'pending';
+  yes_price: number;
+  no_price: number;
+  initial_count: number;
+  fill_count: number;
+  remaining_count: number;
+  taker_fees: number;
+  created_time: string;
+}
+
+const faultSchema = z.object({
+  endpoint: z.string().min(1),
+  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_seq_gap']),
+  count: z.number().int().positive().default(1),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+});
+type Fault = z.infer<typeof faultSchema>;
+
+interface Level {
+  price: number; // cents
+  count: number;
+}
+
+type SeedBook = { yes: [number, number][]; no: [number, number][] };
+/** YES bids at 40¢ (100), NO bids at 57¢ (30) and 55¢ (100): YES asks at 43¢ and 45¢. */
+const DEFAULT_BOOKS: Record<string, SeedBook> = { 'FED-25DEC-T4.25': { yes: [[40, 100]], no: [[57, 30], [55, 100]] } };
 
 export interface KalshiSim {
   restBaseUrl: string;
   wsUrl: string;
-  adminUrl: string;
   key: SimKalshiKey;
-  /** Orders Kalshi accepted, in order (the simulator's own log). */
-  readonly orderLog: LoggedOrder[];
-  venue: KalshiMount;
-  server: SimServer;
+  orderLog: KalshiSimOrder[];
   stop(): Promise<void>;
 }
 
-export interface KalshiSimOptions {
-  port?: number;
-  seed?: number;
-  markets?: SeedMarket[];
-  balanceCents?: number;
-  pingIntervalMs?: number;
-}
+export async function startKalshiSim(opts: { port?: number; books?: Record<string, SeedBook>; balanceCents?: number } = {}): Promise<KalshiSim> {
+  const key = generateSimKalshiKey();
+  const books = new Map<string, { yes: Level[]; no: Level[] }>();
+  for (const [ticker, b] of Object.entries(opts.books ?? DEFAULT_BOOKS)) {
+    books.set(ticker, { yes: b.yes.map(([price, count]) => ({ price, count })), no: b.no.map(([price, count]) => ({ price, count })) });
+  }
+  let balance = opts.balanceCents ?? 10_000_000;
+  const orders = new Map<string, KalshiSimOrder>();
+  const byClientId = new Map<string, KalshiSimOrder>();
+  const orderLog: KalshiSimOrder[] = [];
+  const faults: Fault[] = [];
 
-export async function startKalshiSim(opts: KalshiSimOptions = {}): Promise<KalshiSim> {
-  const server = await startSimServer({ port: opts.port, seed: opts.seed, kalshi: { markets: opts.markets, balanceCents: opts.balanceCents, pingIntervalMs: opts.pingIntervalMs } } satisfies SimServerOptions);
-  const venue = server.kalshiVenue;
+  const takeFault = (endpoint: string) => {
+    const i = faults.findIndex((f) => f.endpoint === endpoint);
+    if (i < 0) return undefined;
+    const f = faults[i]!;
+    f.count -= 1;
+    if (f.count === 0) faults.splice(i, 1);
+    return f;
+  };
+
+  // ---- market data stream: per connection subscriptions, a seq per subscription ----
+  interface Subscription {
+    ws: WebSocket;
+    sid: number;
+    seq: number;
+    tickers: Set<string>;
+  }
+  const subscriptions: Subscription[] = [];
+  let nextSid = 1;
+  const send = (sub: Subscription, type: string, msg: unknown) => {
+    sub.seq += 1;
+    if (sub.ws.readyState === sub.ws.OPEN) sub.ws.send(JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }));
+  };
+  const snapshotOf = (ticker: string) => {
+    const book = books.get(ticker)!;
+    const side = (levels: Level[]) => [...levels].sort((a, b) => a.price - b.price).map((l) => [l.price, l.count]);
+    return { market_ticker: ticker, yes: side(book.yes), no: side(book.no) };
+  };
+  const emitDelta = (ticker: string, side: 'yes' | 'no', price: number, delta: number) => {
+    if (delta === 0) return;
+    const gap = faults.findIndex((f) => f.kind === 'ws_seq_gap');
+    for (const sub of subscriptions.filter((x) => x.tickers.has(ticker))) {
+      if (gap >= 0) sub.seq += 1; // a message the client never sees
+      send(sub, 'orderbook_delta', { market_ticker: ticker, price, delta, side });
+    }
+    if (gap >= 0) takeFault(faults[gap]!.endpoint);
+  };
+
+  /** Buying YES at p takes NO bids priced >= 100 − p (best first); buying NO mirrors it. */
+  const execute = (o: KalshiSimOrder, ioc: boolean, fok: boolean) => {
+    const book = books.get(o.ticker);
+    const own = o.side === 'yes' ? o.yes_price : o.no_price;
+    const opposite = (o.side === 'yes' ? book?.no : book?.yes) ?? [];
+    opposite.sort((a, b) => b.price - a.price);
+    const crosses = (l: Level) => l.price >= 100 - own;
+    if (fok && opposite.filter(crosses).reduce((a, l) => a + l.count, 0) < o.remaining_count) {
+      o.status = 'canceled';
+      return;
+    }
+    for (const level of opposite) {
+      if (o.remaining_count === 0 || !crosses(level)) break;
+      const n = Math.min(level.count, o.remaining_count);
+      level.count -= n;
+      emitDelta(o.ticker, o.side === 'yes' ? 'no' : 'yes', level.price, -n);
+      o.fill_count += n;
+      o.remaining_count -= n;
+      const price = 100 - level.price; // what the taker pays per contract, in cents
+      // Kalshi fees are whole cents (rounded up), so this integer is exact.
+      const feeCents = dec(kalshiFee({ contracts: String(n), price: dec(String(price)).div(100).toFixed(), liquidity: 'taker' })).times(100).toNumber();
+      o.taker_fees += feeCents;
+      balance -= price * n + feeCents;
+    }
+    if (book) book[o.side === 'yes' ? 'no' : 'yes'] = opposite.filter((l) => l.count > 0);
+    o.status = o.remaining_count === 0 ? 'executed' : ioc ? 'canceled' : 'resting';
+    if (o.status === 'resting' && book) {
+      const level = book[o.side].find((l) => l.price === own);
+      if (level) level.count += o.remaining_count;
+      else book[o.side].push({ price: own, count: o.remaining_count });
+      emitDelta(o.ticker, o.side, own, o.remaining_count);
+    }
+  };
+
+  const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  const error = (res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) => json(res, status, { error: { code, message } }, headers);
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      try {
+        handle(req, res, raw);
+      } catch (err) {
+        error(res, 500, 'internal_server_error', String(err));
+      }
+    });
+  });
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const endpoint = `${req.method} ${url.pathname}`;
+    if (url.pathname === '/_sim/faults' && req.method === 'POST') {
+      const parsed = faultSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return error(res, 400, 'invalid_fault', formatZodError(parsed.error));
+      faults.push(parsed.data);
+      return json(res, 200, { faults });
+    }
+    if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
+
+    const auth = verifyKalshiRequest(req.headers, key, { method: req.method ?? 'GET', path: url.pathname }, Date.now());
+    if (!auth.ok) return error(res, 401, 'authentication_error', auth.reason);
+    const fault = takeFault(endpoint);
+    if (fault?.kind === 'http_429') return error(res, 429, 'too_many_requests', 'rate limited', fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+    if (fault?.kind === 'http_5xx') return error(res, 503, 'service_unavailable', 'try again');
+
+    if (endpoint === `POST ${API}/portfolio/orders`) {
+      const parsed = createSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return error(res, 400, 'invalid_parameters', formatZodError(parsed.error));
+      const b = parsed.data;
+      if (fault?.kind === 'reject') return error(res, 400, 'insufficient_balance', 'insufficient balance');
+      if (byClientId.has(b.client_order_id)) return error(res, 409, 'order_already_exists', 'an order with this client_order_id already exists');
+      if (!books.has(b.ticker)) return error(res, 404, 'market_not_found', `no market ${b.ticker}`);
+      const yes = b.yes_price ?? (b.no_price !== undefined ? 100 - b.no_price : undefined);
+      if (yes === undefined) return error(res, 400, 'invalid_parameters', 'yes_price or no_price is required');
+      const o: KalshiSimOrder = {
+        order_id: randomUUID(),
+        client_order_id: b.client_order_id,
+        ticker: b.ticker,
+        side: b.side,
+        action: b.action,
+        type: 'limit',
+        status: 'pending',
+        yes_price: yes,
+        no_price: 100 - yes,
+        initial_count: b.count,
+        fill_count: 0,
+        remaining_count: b.count,
+        taker_fees: 0,
+        created_time: new Date().toISOString(),
+      };
+      orders.set(o.order_id, o);
+      byClientId.set(o.client_order_id, o);
+      orderLog.push(o);
+      execute(o, b.time_in_force === 'immediate_or_cancel', b.time_in_force === 'fill_or_kill');
+      if (fault?.kind === 'accept_then_drop') return void req.socket.destroy();
+      return json(res, 201, { order: o });
+    }
+    if (endpoint === `GET ${API}/portfolio/orders`) {
+      const ticker = url.searchParams.get('ticker');
+      return json(res, 200, { orders: [...orders.values()].filter((o) => !ticker || o.ticker === ticker), cursor: '' });
+    }
+    const one = new RegExp(`^${API}/portfolio/orders/([^/]+)$`).exec(url.pathname);
+    if (one && req.method === 'GET') {
+      const o = orders.get(one[1]!);
+      return o ? json(res, 200, { order: o }) : error(res, 404, 'not_found', 'order not found');
+    }
+    if (one && req.method === 'DELETE') {
+      const o = orders.get(one[1]!);
+      if (!o) return error(res, 404, 'not_found', 'order not found');
+      if (o.status !== 'resting') return error(res, 400, 'order_not_cancelable', `order is ${o.status}`);
+      o.status = 'canceled';
+      const book = books.get(o.ticker);
+      const price = o.side === 'yes' ? o.yes_price : o.no_price;
+      const level = book?.[o.side].find((l) => l.price === price);
+      if (book && level) {
+        level.count -= o.remaining_count;
+        book[o.side] = book[o.side].filter((l) => l.count > 0);
+        emitDelta(o.ticker, o.side, price, -o.remaining_count);
+      }
+      return json(res, 200, { order: o, reduced_by: o.remaining_count });
+    }
+    if (endpoint === `GET ${API}/portfolio/balance`) return json(res, 200, { balance });
+    const ob = new RegExp(`^${API}/markets/([^/]+)/orderbook$`).exec(url.pathname);
+    if (ob && req.method === 'GET') {
+      if (!books.has(ob[1]!)) return error(res, 404, 'market_not_found', 'no such market');
+      const { yes, no } = snapshotOf(ob[1]!);
+      return json(res, 200, { orderbook: { yes, no } });
+    }
+    return error(res, 404, 'not_found', `no route ${endpoint}`);
+  };
+
+  // WebSocket: the upgrade carries the same signed headers as REST requests.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const auth = url.pathname === WS_PATH ? verifyKalshiRequest(req.headers, key, { method: 'GET', path: url.pathname }, Date.now()) : { ok: false as const, reason: 'no such path' };
+    if (!auth.ok) {
+      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n${JSON.stringify({ error: { code: 'authentication_error', message: auth.reason } })}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data) => {
+        const cmd = z
+          .object({ id: z.number().int(), cmd: z.literal('subscribe'), params: z.object({ channels: z.array(z.string()), market_tickers: z.array(z.string()) }) })
+          .safeParse(JSON.parse(data.toString()));
+        if (!cmd.success) return ws.send(JSON.stringify({ type: 'error', msg: { code: 'invalid_command', message: formatZodError(cmd.error) } }));
+        const sub: Subscription = { ws, sid: nextSid++, seq: 0, tickers: new Set(cmd.data.params.market_tickers.filter((t) => books.has(t))) };
+        subscriptions.push(sub);
+        ws.send(JSON.stringify({ id: cmd.data.id, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: sub.sid } }));
+        for (const ticker of sub.tickers) send(sub, 'orderbook_snapshot', snapshotOf(ticker));
+      });
+      ws.on('close', () => {
+        const i = subscriptions.findIndex((x) => x.ws === ws);
+        if (i >= 0) subscriptions.splice(i, 1);
+      });
+      const ping = setInterval(() => ws.ping(), 10_000);
+      ping.unref();
+      ws.on('close', () => clearInterval(ping));
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
   return {
-    restBaseUrl: venue.restBaseUrl,
-    wsUrl: venue.wsUrl,
-    adminUrl: server.adminUrl,
-    key: venue.key,
-    get orderLog() {
-      return server.context.orderLog.orders({ venue: 'kalshi' });
+    restBaseUrl: `http://127.0.0.1:${port}${API}`,
+    wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
+    key,
+    orderLog,
+    stop: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((r) => server.close(() => r()));
     },
-    venue,
-    server,
-    stop: () => server.stop(),
   };
 }
