@@ -3,14 +3,40 @@
  * workflow (which builds it) and the clients (which print it).
  */
 import type { Intent, Leg } from './intent';
+import type { OrderState } from './order';
 
-/** The intent's own lifecycle. Later phases (legging, hedging, settling) extend this list. */
-export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'REJECTED' | 'COMPLETED';
+/**
+ * The intent's own lifecycle: RECEIVED → RECORDED → LEG_A → LEG_B → (UNWINDING) → a terminal
+ * phase. UNHEDGED is terminal for the workflow but not for the operator: exposure is left that the
+ * unwind could not close (reconciliation escalates it).
+ */
+export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'REJECTED' | 'LEG_A' | 'LEG_B' | 'UNWINDING' | 'COMPLETED' | 'UNHEDGED';
 /** Phases after which an intent holds nothing: its capital must be released. */
-export const TERMINAL_INTENT_PHASES: readonly string[] = ['REJECTED', 'COMPLETED'];
+export const TERMINAL_INTENT_PHASES: readonly string[] = ['REJECTED', 'COMPLETED', 'UNHEDGED'];
 
-/** A leg before anything has been sent for it. Venue states come from domain/order.ts once submitted. */
-export type LegPhase = 'PLANNED';
+/**
+ * How a traded intent ended: both legs matched (FILLED, or PARTIAL when A filled only in part and B
+ * matched it), nothing filled on A (NOT_FILLED), B fell short and A's excess was unwound (UNWOUND),
+ * an operator cancelled (CANCELLED, with whatever was exposed unwound).
+ */
+export type IntentOutcome = 'FILLED' | 'PARTIAL' | 'NOT_FILLED' | 'UNWOUND' | 'CANCELLED' | 'UNHEDGED';
+
+/** A leg before anything has been sent for it, then the state of its latest order (domain/order.ts). */
+export type LegPhase = 'PLANNED' | 'SKIPPED' | OrderState;
+
+/** One order sent for a leg (each reprice is a new attempt with its own client order id). */
+export interface LegOrderView {
+  attempt: number;
+  clientOrderId: string;
+  venueOrderId?: string;
+  price: string;
+  quantity: string;
+  state: OrderState;
+  filledQuantity: string;
+  averageFillPrice?: string;
+  fees: string;
+  rejectReason?: string;
+}
 
 export interface LegView {
   legId: Leg['legId'];
@@ -21,7 +47,12 @@ export interface LegView {
   limitPrice: string;
   quantity: string;
   filledQuantity: string;
+  averagePrice?: string;
+  fees?: string;
   phase: LegPhase;
+  orders?: LegOrderView[];
+  /** Workflow time (ISO) since which this leg has been waiting on the venue; unset when settled. */
+  waitingSince?: string;
 }
 
 export interface IntentView {
@@ -36,6 +67,10 @@ export interface IntentView {
   phases: IntentPhase[];
   /** Why the intent ended where it did, when it did not trade (e.g. the gate's reason). */
   reason?: string;
+  outcome?: IntentOutcome;
+  /** Leg A's quantity not covered by leg B, and the orders that unwound it. */
+  exposedQuantity?: string;
+  unwind?: LegView;
 }
 
 export function initialIntentView(intent: Intent, intentId: string, workflowId: string, runId: string): IntentView {

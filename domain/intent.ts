@@ -35,8 +35,16 @@ export const intentSchema = z
     opportunityId: idSchema,
     strategy: idSchema,
     legs: z.array(legSchema).min(1).max(2),
+    /** How long leg A may work (repriced within tolerance) before what is left of it is cancelled. */
+    entryWindowMs: z.number().int().positive().max(3_600_000).default(5_000),
     /** How long leg B may take after leg A fills before the exposure is hedged/unwound. */
     leggingWindowMs: z.number().int().positive().max(3_600_000).default(10_000),
+    /** How many times a resting leg may be cancelled and re-sent one tick closer, within priceTolerance. */
+    maxReprices: z.number().int().min(0).max(10).default(2),
+    /** How long a leg rests unfilled before a reprice; by default the window split evenly across the reprices. */
+    repriceAfterMs: z.number().int().min(100).max(3_600_000).optional(),
+    /** How far through leg A's fill price the unwind may go to get out (absolute, in price units). */
+    unwindSlippage: nonNegativeDecimalString.default('0.05'),
     /** How far a leg may be repriced from its original limit (absolute, in price units). */
     priceTolerance: nonNegativeDecimalString.default('0'),
     /** Expected edge per contract after costs, as the signal loop computed it. */

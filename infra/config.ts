@@ -39,6 +39,11 @@ const envSchema = z.object({
   LEGWORK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   LEGWORK_DATA_DIR: z.string().optional(),
   LEGWORK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * PAPER: the venue simulator a worker's adapters trade against, as the JSON `legwork sim` prints
+   * (the supervisor writes it for its workers). Without it a worker has no venues and rejects every leg.
+   */
+  LEGWORK_SIM_FILE: z.string().optional(),
   /** Path of a prebuilt workflow bundle (tests, fast restarts); otherwise workflows are bundled at start. */
   LEGWORK_WORKFLOW_BUNDLE: z.string().optional(),
 });

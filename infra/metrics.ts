@@ -13,6 +13,7 @@ export interface LegworkMetrics {
   killSwitches: Gauge<'scope'>;
   breakerOpen: Gauge<'breaker' | 'scope'>;
   safeMode: Gauge;
+  orderOutcomes: Counter<'venue' | 'outcome'>;
   reconciliationDifferences: Counter<'kind' | 'severity' | 'repaired'>;
 }
 
@@ -34,6 +35,7 @@ export function createMetrics(): LegworkMetrics {
     killSwitches: new Gauge({ name: 'legwork_kill_switch_engaged', help: '1 while a kill switch is engaged on the scope', labelNames: ['scope'], ...reg }),
     breakerOpen: new Gauge({ name: 'legwork_breaker_open', help: '0 CLOSED, 1 HALF_OPEN, 2 OPEN', labelNames: ['breaker', 'scope'], ...reg }),
     safeMode: new Gauge({ name: 'legwork_safe_mode', help: '1 while SAFE_MODE is active', ...reg }),
+    orderOutcomes: new Counter({ name: 'legwork_order_outcomes_total', help: 'Leg orders submitted, by venue and the state the venue answered with', labelNames: ['venue', 'outcome'], ...reg }),
     reconciliationDifferences: new Counter({
       name: 'legwork_reconciliation_differences_total',
       help: 'Reconciliation differences by kind, severity and whether they were repaired',

@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createAuditActivities } from '../activities/audit';
 import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
+import { createLegActivities, type LegActivityDeps } from '../activities/legs';
 import { createReconciliationActivities, type ReconciliationDeps } from '../activities/reconciliation';
 import { measuredActivities, type LegworkMetrics } from '../infra/metrics';
 
@@ -17,6 +18,8 @@ export interface LegworkWorkerDeps {
   /** Where intents ask whether they may trade (the risk governor in production). */
   gate: GateSource;
   reconciliation: ReconciliationDeps;
+  /** The venue adapters the legs trade through, and where their orders are recorded. */
+  legs: Omit<LegActivityDeps, 'metrics'>;
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
   metrics?: LegworkMetrics;
   /** Prebuilt bundle code (tests, fast restarts); otherwise the worker bundles workflows/ itself. */
@@ -24,12 +27,13 @@ export interface LegworkWorkerDeps {
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'metrics'>) {
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'metrics'>) {
   const activities = {
     ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
     ...createGateActivities(deps.gate),
     ...createReconciliationActivities({ ...deps.reconciliation, metrics: deps.metrics }),
+    ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
   };
   return deps.metrics ? measuredActivities(activities, deps.metrics) : activities;
 }

@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { governorGate } from '../activities/gate';
 import type { WorkflowFate } from '../activities/reconciliation';
 import type { IntentView } from '../domain/intent-view';
+import type { ExecutionVenues } from '../venues/execution';
 import type { LegworkWorkerDeps } from './create-worker';
 import type { openIntentLedger } from './ledger-wiring';
 
@@ -23,9 +24,12 @@ export function activityDependencies(opts: {
   ledger: ReturnType<typeof openIntentLedger>;
   client: Client;
   governorId: string;
-}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation'> {
+  /** The adapters legs trade through (PAPER: the simulator's); none means intents cannot trade. */
+  venues?: ExecutionVenues;
+}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs'> {
   return {
     ledger: opts.ledger.ledger,
+    legs: { venues: opts.venues ?? {}, recordOrder: opts.ledger.recordOrder },
     gate: governorGate(opts.client, opts.governorId),
     // Venue reconcilers join here with the venue adapters.
     reconciliation: { db: opts.ledger.db, workflowFate: (id) => workflowFate(opts.client, id), venues: [] },

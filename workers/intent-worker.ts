@@ -16,6 +16,7 @@ import { createLegworkWorker } from './create-worker';
 import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
 import { openIntentLedger } from './ledger-wiring';
+import { closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription } from '../venues/execution';
 import { READY_EVENT } from './worker-process';
 
 async function main(): Promise<void> {
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const ledger = openIntentLedger(config.DATABASE_URL);
+  // PAPER: trade against the simulator the supervisor (or `legwork sim`) described.
+  const venues = config.LEGWORK_SIM_FILE ? executionVenuesForSimulator(readSimulatorDescription(config.LEGWORK_SIM_FILE)) : {};
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.LEGWORK_TASK_QUEUE,
-      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID }),
+      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues }),
       metrics,
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
   } finally {
     governorPoller.stop();
     await metricsServer?.close();
+    await closeExecutionVenues(venues);
     await ledger.close();
     await clientConnection.close();
     await connection.close();

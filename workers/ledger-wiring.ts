@@ -1,8 +1,8 @@
 /** Binds the ledger module to the activity interfaces, over one Prisma client per process. */
 import type { IntentLedger } from '../activities/intent-recording';
-import { createLedgerClient, recordAudit, recordIntent, releaseCapital, reserveCapital, setIntentState, type LedgerClient } from '../ledger';
+import { createLedgerClient, recordAudit, recordIntent, releaseCapital, reserveCapital, setIntentState, upsertOrder, type LedgerClient, type OrderRecord } from '../ledger';
 
-export function openIntentLedger(url: string): { ledger: IntentLedger; db: LedgerClient; close(): Promise<void> } {
+export function openIntentLedger(url: string): { ledger: IntentLedger; db: LedgerClient; recordOrder(order: OrderRecord): Promise<unknown>; close(): Promise<void> } {
   const db = createLedgerClient(url);
   return {
     db,
@@ -13,6 +13,7 @@ export function openIntentLedger(url: string): { ledger: IntentLedger; db: Ledge
       reserveCapital: (r) => reserveCapital(db, r),
       releaseCapital: (id, reason) => releaseCapital(db, id, reason),
     },
+    recordOrder: (order) => upsertOrder(db, order),
     close: () => db.$disconnect(),
   };
 }

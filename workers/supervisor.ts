@@ -21,6 +21,7 @@ import { applyMigrations } from '../infra/migrate';
 import { registerSearchAttributes, startTemporalDevServer, type DevServer } from '../infra/temporal-server';
 import { ensureTemporalCli } from '../infra/tools';
 import { startVenueSimulator, type VenueSimulator } from '../venues/sim';
+import { writeSimulatorDescription } from '../venues/execution';
 import { bundleWorkflows } from './bundle';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -79,6 +80,11 @@ async function main(argv: string[]): Promise<number> {
       DATABASE_URL: databaseUrl,
       LEGWORK_WORKFLOW_BUNDLE: bundlePath,
     };
+    if (running.simulator) {
+      const simFile = path.join(config.dataDir, 'simulator.json');
+      writeSimulatorDescription(simFile, running.simulator.describe());
+      workerEnv.LEGWORK_SIM_FILE = simFile;
+    }
     await step(`workers (${workerCount}) on task queue ${config.LEGWORK_TASK_QUEUE}`, async () => {
       for (let i = 0; i < workerCount; i++) running.workers.push(await superviseWorker(workerEnv, running, config, i));
     });

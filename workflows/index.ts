@@ -1,5 +1,5 @@
 /** Every workflow the worker hosts. This file is the bundler's entry point: export workflows only. */
-export { orderIntentWorkflow, stateQuery } from './order-intent';
+export { orderIntentWorkflow, stateQuery, orderUpdateSignal, cancelIntentSignal } from './order-intent';
 export {
   riskGovernorWorkflow,
   killSwitchSignal,

@@ -2,18 +2,30 @@
  * orderIntentWorkflow: owns one trade from the intent to its terminal state. Its durable history is
  * the source of truth for the trade in flight; the ledger is written through idempotent activities.
  *
- * Today: validate → record (intent + audit) → complete. Submission, tracking, cancel/replace,
- * legging, hedging and settlement are added as further phases of this same workflow.
+ * validate → record → gate → reserve capital → leg A (submit, track, reprice, cancel the rest) →
+ * leg B for what A filled → unwind what B did not cover → release capital → outcome.
+ * Settlement (waiting for resolution) is not part of it yet.
  */
-import { ApplicationFailure, CancellationScope, defineQuery, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, defineQuery, defineSignal, isCancellation, patched, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { GateActivities } from '../activities/gate';
 import type { IntentRecordingActivities } from '../activities/intent-recording';
 import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
-import { initialIntentView, withPhase, type IntentView } from '../domain/intent-view';
-import { SA_INTENT_STATE, SA_MARKET, SA_STRATEGY, SA_VENUES } from '../domain/search-attributes';
+import { initialIntentView, withPhase, type IntentOutcome, type IntentPhase, type IntentView, type LegView } from '../domain/intent-view';
+import { aggregateFills, exposedQuantity, exposureNotional, unwindLeg, unwindPrice, type OrderRole } from '../domain/legging';
+import { dec } from '../domain/money';
+import type { OrderSnapshot } from '../domain/order';
+import { SA_EXPOSURE, SA_INTENT_STATE, SA_LEG_A_STATE, SA_LEG_B_STATE, SA_MARKET, SA_STRATEGY, SA_STUCK_SINCE, SA_VENUES } from '../domain/search-attributes';
 import { ValidationError } from '../domain/validation';
+import { legOrderViews, LeggingRun, type LegResult, type OrderUpdateMessage } from './legging';
 
 export const stateQuery = defineQuery<IntentView>('state');
+/** Order updates from a venue's user-stream router, keyed by client order id. */
+export const orderUpdateSignal = defineSignal<[OrderUpdateMessage]>('orderUpdate');
+/** An operator's cancel: open legs are cancelled, and what leg A holds uncovered is unwound. */
+export const cancelIntentSignal = defineSignal<[{ reason: string; operator?: string }]>('cancelIntent');
+
+/** Unwind attempts (each immediate-or-cancel at the same limit) before the remainder is declared UNHEDGED. */
+const UNWIND_ATTEMPTS = 3;
 
 const { recordIntentAccepted, recordIntentOutcome, reserveIntentCapital, releaseIntentCapital } = proxyActivities<IntentRecordingActivities>({
   // Short: a worker that dies mid-write is noticed quickly and the write is retried elsewhere.
@@ -68,7 +80,11 @@ export async function orderIntentWorkflow(input: IntentInput): Promise<IntentVie
   if (patched('capital-v1')) {
     const { reserved } = await reserveIntentCapital({ intentId: view.intentId, intent });
     try {
-      // The legs run here, between reservation and release: submit, track, hedge, settle (issue 6).
+      // Added after the first release: executions from before it never traded (replay-safe).
+      if (patched('legs-v1')) {
+        const ended = await runLegs(intent, view, (v) => (view = v));
+        view = ended;
+      }
     } finally {
       await CancellationScope.nonCancellable(() =>
         releaseIntentCapital({ intentId: view.intentId, legIds: reserved.map((id) => id.slice(view.intentId.length + 1)), reason: 'intent finished' }),
@@ -76,11 +92,151 @@ export async function orderIntentWorkflow(input: IntentInput): Promise<IntentVie
     }
   }
 
+  const terminal: IntentPhase = view.phase === 'UNHEDGED' || view.phase === 'REJECTED' ? view.phase : 'COMPLETED';
   // Added after the first release (replay-safe): the ledger learns the terminal state too.
   if (patched('record-completion-v1')) {
-    await recordIntentOutcome({ intentId: view.intentId, state: 'COMPLETED', reason: 'all phases done', executionId: runId });
+    await recordIntentOutcome({ intentId: view.intentId, state: terminal, reason: view.reason ?? 'all phases done', executionId: runId });
   }
-  view = withPhase(view, 'COMPLETED');
+  if (view.phase !== terminal) view = withPhase(view, terminal);
   upsertSearchAttributes([{ key: SA_INTENT_STATE, value: view.phase }]);
   return view;
+}
+
+/**
+ * Leg A, then leg B for what A filled, then the unwind of what B left uncovered. Returns the view
+ * with the outcome; `publish` keeps the state query current while the legs work.
+ */
+async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentView) => void): Promise<IntentView> {
+  const { runId } = workflowInfo();
+  let view = start;
+  const set = (v: IntentView) => {
+    view = v;
+    publish(v);
+  };
+  const legIndex: Record<OrderRole, number> = { A: 0, B: 1, U: -1 };
+  const run = new LeggingRun(intent, view.intentId, runId, (role, orders, waiting) => {
+    const patch = (leg: LegView): LegView => legWithOrders(leg, orders, waiting);
+    if (role === 'U') {
+      const u = unwindLeg(intent.legs[0]!);
+      const first = orders[0];
+      const base: LegView = view.unwind ?? { legId: 'A', ...u, limitPrice: first?.price ?? '0', quantity: first?.quantity ?? '0', filledQuantity: '0', phase: 'PLANNED' };
+      set({ ...view, unwind: patch(base) });
+    } else {
+      set({ ...view, legs: view.legs.map((l, i) => (i === legIndex[role] ? patch(l) : l)) });
+    }
+    publishSearchAttributes(view);
+  });
+  setHandler(orderUpdateSignal, (u) => run.onOrderUpdate(u));
+  setHandler(cancelIntentSignal, ({ reason, operator }) => run.onCancel(reason, operator));
+
+  const legA = intent.legs[0]!;
+  const legB = intent.legs[1];
+  let a: LegResult | undefined;
+  let b: LegResult | undefined;
+  try {
+    set(withPhase(view, 'LEG_A'));
+    publishSearchAttributes(view);
+    a = await run.workLeg('A', legA, legA.quantity, { windowMs: intent.entryWindowMs, timeInForce: legA.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs });
+    if (dec(a.filledQuantity).isZero()) {
+      const rejected = a.orders.length > 0 && a.orders.every((o) => o.state === 'rejected');
+      const reason = run.cancelRequested
+        ? `cancelled by ${run.cancelRequested.operator ?? 'an operator'}: ${run.cancelRequested.reason}`
+        : rejected
+          ? `leg A rejected by ${legA.venue}: ${a.orders[a.orders.length - 1]?.rejectReason ?? 'no reason given'}`
+          : `leg A did not fill within ${intent.entryWindowMs} ms; cancelled`;
+      if (legB) set({ ...view, legs: view.legs.map((l) => (l.legId === 'B' ? { ...l, phase: 'SKIPPED' } : l)) });
+      return finish(view, rejected ? 'REJECTED' : 'COMPLETED', run.cancelRequested ? 'CANCELLED' : 'NOT_FILLED', reason, '0');
+    }
+    if (legB && !run.cancelRequested) {
+      set(withPhase(view, 'LEG_B'));
+      publishSearchAttributes(view);
+      b = await run.workLeg('B', legB, a.filledQuantity, { windowMs: intent.leggingWindowMs, timeInForce: legB.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs });
+    }
+  } catch (err) {
+    // The workflow itself was cancelled (e.g. `temporal workflow cancel`): clean up like an operator cancel.
+    if (!isCancellation(err)) throw err;
+    run.onCancel('workflow cancelled');
+    await run.cancelAllWorking();
+    await CancellationScope.nonCancellable(() => unwindExposure(intent, run, a, b, set, () => view));
+    throw err;
+  }
+  if (!a) throw new Error('unreachable: leg A has a result when no cancellation was raised');
+  if (!legB) {
+    const full = dec(a.filledQuantity).eq(dec(legA.quantity));
+    return finish(view, 'COMPLETED', full ? 'FILLED' : 'PARTIAL', `leg A filled ${a.filledQuantity} of ${legA.quantity}`, '0');
+  }
+  return CancellationScope.nonCancellable(() => unwindExposure(intent, run, a, b, set, () => view));
+}
+
+/** Unwinds leg A's quantity that leg B did not cover, in a scope nothing can cancel. */
+async function unwindExposure(
+  intent: Intent,
+  run: LeggingRun,
+  a: LegResult | undefined,
+  b: LegResult | undefined,
+  set: (v: IntentView) => void,
+  current: () => IntentView,
+): Promise<IntentView> {
+  const legA = intent.legs[0]!;
+  const aFilled = a?.filledQuantity ?? '0';
+  let exposed = exposedQuantity(aFilled, b?.filledQuantity ?? '0');
+  const cancelled = run.cancelRequested ? `cancelled by ${run.cancelRequested.operator ?? 'an operator'}: ${run.cancelRequested.reason}; ` : '';
+  if (dec(exposed).isZero()) {
+    const full = dec(aFilled).eq(dec(legA.quantity));
+    return finish(current(), 'COMPLETED', run.cancelRequested ? 'CANCELLED' : full ? 'FILLED' : 'PARTIAL', `${cancelled}leg A filled ${aFilled}, leg B covered it`, '0');
+  }
+  set({ ...withPhase(current(), 'UNWINDING'), exposedQuantity: exposed });
+  publishSearchAttributes(current());
+  const price = unwindPrice(legA, a?.averagePrice ?? legA.limitPrice, intent.unwindSlippage);
+  await run.audit('unwind.started', `${cancelled}leg B covered ${b?.filledQuantity ?? '0'} of ${aFilled}: unwinding ${exposed} on ${legA.venue} at ${price}`, { exposed, price });
+  const unwindOrders: OrderSnapshot[] = [];
+  for (let attempt = 1; attempt <= UNWIND_ATTEMPTS && !dec(exposed).isZero(); attempt++) {
+    if (attempt > 1) await sleep('500 milliseconds'); // let the book refill between attempts
+    const u = await run.workLeg('U', { ...unwindLeg(legA), limitPrice: price }, exposed, { windowMs: intent.leggingWindowMs, timeInForce: 'IOC', tolerance: '0', maxReprices: 0, startAttempt: attempt });
+    unwindOrders.push(...u.orders);
+    exposed = exposedQuantity(exposed, u.filledQuantity);
+  }
+  if (!dec(exposed).isZero()) {
+    const reason = `${cancelled}unwind left ${exposed} of leg A exposed on ${legA.venue} ${legA.market} after ${UNWIND_ATTEMPTS} attempts`;
+    await run.audit('unwind.unhedged', reason, { exposed });
+    return finish(current(), 'UNHEDGED', 'UNHEDGED', reason, exposed);
+  }
+  return finish(current(), 'COMPLETED', run.cancelRequested ? 'CANCELLED' : 'UNWOUND', `${cancelled}leg B covered ${b?.filledQuantity ?? '0'} of ${aFilled}; the rest of leg A was unwound`, '0');
+}
+
+function finish(view: IntentView, phase: IntentPhase, outcome: IntentOutcome, reason: string, exposed: string): IntentView {
+  const next = { ...withPhase(view, phase, reason), outcome, exposedQuantity: exposed };
+  publishSearchAttributes(next);
+  return next;
+}
+
+function legWithOrders(leg: LegView, orders: OrderSnapshot[], waiting: boolean): LegView {
+  const { filledQuantity, averagePrice, fees } = aggregateFills(orders);
+  const last = orders[orders.length - 1];
+  return {
+    ...leg,
+    filledQuantity,
+    ...(averagePrice ? { averagePrice } : {}),
+    fees,
+    phase: last?.state ?? leg.phase,
+    orders: legOrderViews(orders),
+    // Workflow time (deterministic): when the leg started waiting on the venue, kept while it waits.
+    waitingSince: waiting ? (leg.waitingSince ?? new Date().toISOString()) : undefined,
+  };
+}
+
+/** Search attributes follow every transition, so the Web UI's stuck-leg query sees the truth. */
+function publishSearchAttributes(view: IntentView): void {
+  const a = view.legs[0];
+  const b = view.legs[1];
+  const waiting = [a?.waitingSince, b?.waitingSince, view.unwind?.waitingSince].filter((x): x is string => !!x).sort()[0];
+  const exposure = exposureNotional(view.exposedQuantity ?? '0', a?.averagePrice ?? a?.limitPrice);
+  upsertSearchAttributes([
+    { key: SA_INTENT_STATE, value: view.phase },
+    ...(a ? [{ key: SA_LEG_A_STATE, value: a.phase }] : []),
+    ...(b ? [{ key: SA_LEG_B_STATE, value: b.phase }] : []),
+    // Display only (a double index for range queries); decisions use the exact figure in the view.
+    { key: SA_EXPOSURE, value: Number(exposure) },
+    waiting ? { key: SA_STUCK_SINCE, value: new Date(waiting) } : { key: SA_STUCK_SINCE, value: null },
+  ] as Parameters<typeof upsertSearchAttributes>[0]);
 }

@@ -8,7 +8,7 @@ export function sampleIntent(tag: string, overrides: Partial<IntentInput> = {}):
     opportunityId: `${tag}-${process.pid}-${Date.now().toString(36)}-${counter}`,
     strategy: 'xvenue-binary-arb',
     legs: [
-      { legId: 'A', venue: 'kalshi', market: 'FED-25DEC-T4.25', outcome: 'yes', action: 'buy', limitPrice: '0.42', quantity: '25' },
+      { legId: 'A', venue: 'kalshi', market: 'FED-25DEC-T4.25', outcome: 'yes', action: 'buy', limitPrice: '0.43', quantity: '25' },
       { legId: 'B', venue: 'polymarket', market: '7132104567925221259', outcome: 'no', action: 'buy', limitPrice: '0.55', quantity: '25' },
     ],
     leggingWindowMs: 10_000,

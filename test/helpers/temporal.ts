@@ -6,6 +6,8 @@ import { createLegworkWorker } from '../../workers/create-worker';
 import { activityDependencies } from '../../workers/dependencies';
 import { openIntentLedger } from '../../workers/ledger-wiring';
 import { installTemporalLogging } from '../../infra/temporal-logging';
+import { closeExecutionVenues, executionVenuesForSimulator } from '../../venues/execution';
+import { startVenueSimulator, type VenueSimulator, type VenueSimulatorOptions } from '../../venues/sim';
 import { testEnv, uniqueTaskQueue } from '../harness/env';
 
 // In-process workers log through pino at warn, so test output shows problems, not state changes.
@@ -17,17 +19,27 @@ export async function connectTestClient(): Promise<{ client: Client; close(): Pr
   return { client: new Client({ connection, namespace: env.namespace }), close: () => connection.close() };
 }
 
-/** Runs `fn` while an in-process worker serves a private task queue. */
+export interface TestWorkerContext {
+  taskQueue: string;
+  client: Client;
+  governorId: string;
+  /** The venue simulator this worker's legs trade against (its own, so books and faults never leak between tests). */
+  sim: VenueSimulator;
+}
+
+/** Runs `fn` while an in-process worker serves a private task queue, trading against its own simulator. */
 export async function withTestWorker<T>(
   prefix: string,
-  fn: (ctx: { taskQueue: string; client: Client; governorId: string }) => Promise<T>,
-  opts: { databaseUrl?: string } = {},
+  fn: (ctx: TestWorkerContext) => Promise<T>,
+  opts: { databaseUrl?: string; simulator?: VenueSimulatorOptions } = {},
 ): Promise<T> {
   const env = testEnv();
   const taskQueue = uniqueTaskQueue(prefix);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   const ledger = openIntentLedger(opts.databaseUrl ?? env.databaseUrl);
   const { client, close } = await connectTestClient();
+  const sim = await startVenueSimulator(opts.simulator);
+  const venues = executionVenuesForSimulator(sim.describe());
   try {
     // Each test file gets its own governor on its own task queue, so kill switches never leak between files.
     const governorId = `governor-${taskQueue}`;
@@ -35,14 +47,16 @@ export async function withTestWorker<T>(
       connection,
       namespace: env.namespace,
       taskQueue,
-      ...activityDependencies({ ledger, client, governorId }),
+      ...activityDependencies({ ledger, client, governorId, venues }),
       workflowBundleCode: env.workflowBundleCode,
     });
     return await worker.runUntil(async () => {
       await ensureGovernor(client, { workflowId: governorId, taskQueue });
-      return fn({ taskQueue, client, governorId });
+      return fn({ taskQueue, client, governorId, sim });
     });
   } finally {
+    await closeExecutionVenues(venues);
+    await sim.stop();
     await close();
     await ledger.close();
     await connection.close();

@@ -1,5 +1,6 @@
 /** orderIntentWorkflow on the real Temporal dev server with the real ledger. */
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { clientOrderId } from '../../domain/client-order-id';
 import { intentIdFor, intentWorkflowId } from '../../domain/intent';
 import { SA_INTENT_STATE, SA_STRATEGY, SA_VENUES } from '../../domain/search-attributes';
 import { ValidationError } from '../../domain/validation';
@@ -11,18 +12,21 @@ import { sampleIntent } from '../helpers/intents';
 import { withTestWorker } from '../helpers/temporal';
 
 describe('orderIntentWorkflow', () => {
-  it('records the intent and an audit event, answers the state query, and completes', async () => {
+  it('records the intent, trades both legs at the venues, answers the state query, and completes', async () => {
     const input = sampleIntent('happy');
     const intentId = intentIdFor(input.opportunityId);
-    await withTestWorker('intent-happy', async ({ client, taskQueue }) => {
+    await withTestWorker('intent-happy', async ({ client, taskQueue, sim }) => {
       const handle = await startIntent(client, input, { taskQueue });
       const view = await handle.result();
-      expect(view).toMatchObject({ intentId, opportunityId: input.opportunityId, phase: 'COMPLETED', workflowId: intentWorkflowId(input.opportunityId) });
-      expect(view.phases).toEqual(['RECEIVED', 'RECORDED', 'COMPLETED']);
-      expect(view.legs.map((l) => [l.legId, l.limitPrice, l.quantity, l.phase])).toEqual([
-        ['A', '0.42', '25', 'PLANNED'],
-        ['B', '0.55', '25', 'PLANNED'],
+      expect(view).toMatchObject({ intentId, opportunityId: input.opportunityId, phase: 'COMPLETED', outcome: 'FILLED', workflowId: intentWorkflowId(input.opportunityId) });
+      expect(view.phases).toEqual(['RECEIVED', 'RECORDED', 'LEG_A', 'LEG_B', 'COMPLETED']);
+      expect(view.legs.map((l) => [l.legId, l.limitPrice, l.quantity, l.filledQuantity, l.phase])).toEqual([
+        ['A', '0.43', '25', '25', 'filled'],
+        ['B', '0.55', '25', '25', 'filled'],
       ]);
+      // One order per leg at each venue, with the deterministic client order ids.
+      expect(sim.kalshi.orderLog.map((o) => [o.client_order_id, o.fill_count])).toEqual([[clientOrderId(intentId, 'A', 1), 25]]);
+      expect(sim.polymarket.orderLog.map((o) => o.size_matched)).toEqual(['25']);
       // The query still answers after completion (operators look at finished intents too).
       expect(await handle.query(stateQuery)).toEqual(view);
 
@@ -35,6 +39,7 @@ describe('orderIntentWorkflow', () => {
     expect(await countRows('legs', 'intent_id = $1', [intentId])).toBe(2);
     // intent.accepted and intent.completed
     expect(await countRows('audit_events', 'intent_id = $1', [intentId])).toBe(2);
+    expect(await countRows('venue_orders', `intent_id = $1 AND state = 'filled'`, [intentId])).toBe(2);
     expect(await countRows('intents', `id = $1 AND state = 'COMPLETED'`, [intentId])).toBe(1);
     // Both legs' capital was reserved and is released again.
     expect(await countRows('capital_reservations', `intent_id = $1 AND state = 'RELEASED'`, [intentId])).toBe(2);

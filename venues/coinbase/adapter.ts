@@ -32,6 +32,7 @@ const createResponseSchema = z.object({
 const accountsSchema = z.object({ accounts: z.array(z.object({ currency: z.string(), available_balance: z.object({ value: z.string() }), hold: z.object({ value: z.string() }) })) });
 const cancelSchema = z.object({ results: z.array(z.object({ success: z.boolean(), failure_reason: z.string().optional(), order_id: z.string() })) });
 const orderResponse = z.object({ order: orderSchema });
+const ordersListResponse = z.object({ orders: z.array(orderSchema) });
 const errorBodySchema = z.object({ error: z.string().optional(), message: z.string().optional() }).passthrough();
 
 const STATE: Record<string, OrderState> = {
@@ -135,6 +136,17 @@ export class CoinbaseAdapter {
       }
     }
     throw lastUnknown!;
+  }
+
+  /**
+   * The order with this client order id, if the venue has one. Coinbase has no lookup by client
+   * id, so this lists the product's orders (`/orders/historical/batch`) and matches it: unlike a
+   * re-post, it can never create the order.
+   */
+  async findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined> {
+    const { orders } = await this.http.call('GET', '/orders/historical/batch', ordersListResponse, { query: new URLSearchParams({ product_ids: request.market }) });
+    const found = orders.find((o) => o.client_order_id === request.clientOrderId);
+    return found ? this.toSnapshot(request, found) : undefined;
   }
 
   async getOrder(request: OrderRequest, venueOrderId: string): Promise<OrderSnapshot> {

@@ -26,6 +26,8 @@ const orderSchema = z.object({
   fill_count: z.number().int().nonnegative(),
   remaining_count: z.number().int().nonnegative(),
   taker_fees: z.number().int().nonnegative().default(0),
+  /** Cents paid (or received) across the fills, at the execution prices. */
+  taker_fill_cost: z.number().int().nonnegative().optional(),
 });
 type KalshiOrder = z.infer<typeof orderSchema>;
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
@@ -82,7 +84,8 @@ export class KalshiAdapter {
       venueOrderId: o.order_id,
       state,
       filledQuantity: String(filled),
-      averageFillPrice: filled > 0 ? kalshiCentsToPrice(cents) : undefined,
+      // The execution price when Kalshi reports the fills' cost; the limit otherwise (never better than it).
+      averageFillPrice: filled > 0 ? (o.taker_fill_cost !== undefined ? decStr(dec(String(o.taker_fill_cost)).div(100).div(filled)) : kalshiCentsToPrice(cents)) : undefined,
       fees: decStr(dec(String(o.taker_fees)).div(100)),
     };
   }

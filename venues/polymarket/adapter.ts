@@ -92,9 +92,19 @@ export class PolymarketAdapter {
     }
   }
 
+  /** The venue's id for this request's order (its EIP-712 hash), known before anything is sent. */
+  orderIdFor(request: OrderRequest): `0x${string}` {
+    return orderHash(this.buildOrder(request), this.options.exchange ?? CTF_EXCHANGE, this.options.chainId ?? POLYGON_CHAIN_ID);
+  }
+
+  /** The order for this request, if the venue has it (a lookup by its deterministic hash). */
+  findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined> {
+    return this.getOrder(request, this.orderIdFor(request));
+  }
+
   async submitOrder(request: OrderRequest): Promise<OrderSnapshot> {
     const order = this.buildOrder(request);
-    const hash = orderHash(order, this.options.exchange ?? CTF_EXCHANGE, this.options.chainId ?? POLYGON_CHAIN_ID);
+    const hash = this.orderIdFor(request);
     const existing = await this.getOrder(request, hash);
     if (existing) return existing;
     const { signature } = await signOrder(this.options.account, order, this.options.exchange ?? CTF_EXCHANGE, this.options.chainId ?? POLYGON_CHAIN_ID);

@@ -2,9 +2,10 @@
  * The venue simulator as one unit: Kalshi, Polymarket and Coinbase,
  * each on its own loopback port. What `legwork sim` prints and `npm start` starts in PAPER mode.
  */
-import { startCoinbaseSim, type CoinbaseSim } from './coinbase/server';
-import { startKalshiSim, type KalshiSim } from './kalshi/server';
-import { startPolymarketSim, type PolymarketSim } from './polymarket/server';
+import { generatePrivateKey } from 'viem/accounts';
+import { startCoinbaseSim, type CoinbaseSeedBook, type CoinbaseSim } from './coinbase/server';
+import { startKalshiSim, type KalshiSeedBook, type KalshiSim } from './kalshi/server';
+import { startPolymarketSim, type PolymarketSeedBook, type PolymarketSim } from './polymarket/server';
 
 export interface VenueSimulator {
   kalshi: KalshiSim;
@@ -17,16 +18,26 @@ export interface VenueSimulator {
 
 export interface SimulatorDescription {
   kalshi: { restBaseUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
-  polymarket: { restBaseUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string };
+  /** walletPrivateKey: a throwaway key generated at start that signs the paper orders (EIP-712). */
+  polymarket: { restBaseUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string; walletPrivateKey: `0x${string}` };
   coinbase: { restBaseUrl: string; adminUrl: string; apiKeyName: string; apiPrivateKeyPem: string };
 }
 
-export async function startVenueSimulator(opts: { coinbasePort?: number; kalshiPort?: number; polymarketPort?: number } = {}): Promise<VenueSimulator> {
+export interface VenueSimulatorOptions {
+  coinbasePort?: number;
+  kalshiPort?: number;
+  polymarketPort?: number;
+  /** Seed books per venue (tests shape them per path); each venue has a default market otherwise. */
+  books?: { kalshi?: Record<string, KalshiSeedBook>; polymarket?: Record<string, PolymarketSeedBook>; coinbase?: Record<string, CoinbaseSeedBook> };
+}
+
+export async function startVenueSimulator(opts: VenueSimulatorOptions = {}): Promise<VenueSimulator> {
   const [kalshi, polymarket, coinbase] = await Promise.all([
-    startKalshiSim({ port: opts.kalshiPort }),
-    startPolymarketSim({ port: opts.polymarketPort }),
-    startCoinbaseSim({ port: opts.coinbasePort }),
+    startKalshiSim({ port: opts.kalshiPort, books: opts.books?.kalshi }),
+    startPolymarketSim({ port: opts.polymarketPort, books: opts.books?.polymarket }),
+    startCoinbaseSim({ port: opts.coinbasePort, books: opts.books?.coinbase }),
   ]);
+  const walletPrivateKey = generatePrivateKey();
   return {
     kalshi,
     polymarket,
@@ -39,6 +50,7 @@ export async function startVenueSimulator(opts: { coinbasePort?: number; kalshiP
         apiKey: polymarket.credentials.key,
         apiSecret: polymarket.credentials.secret,
         apiPassphrase: polymarket.credentials.passphrase,
+        walletPrivateKey,
       },
       coinbase: {
         restBaseUrl: coinbase.restBaseUrl,

@@ -80,10 +80,10 @@ export interface CoinbaseSim {
 
 const TAKER_FEE = dec('0.012');
 
-type SeedBook = { bids: [string, string][]; asks: [string, string][] };
-const DEFAULT_BOOKS: Record<string, SeedBook> = { 'BTC-USD': { bids: [['97000.00', '1']], asks: [['97100.00', '0.5'], ['97200.00', '1']] } };
+export type CoinbaseSeedBook = { bids: [string, string][]; asks: [string, string][] };
+const DEFAULT_BOOKS: Record<string, CoinbaseSeedBook> = { 'BTC-USD': { bids: [['97000.00', '1']], asks: [['97100.00', '0.5'], ['97200.00', '1']] } };
 
-export async function startCoinbaseSim(opts: { port?: number; books?: Record<string, SeedBook>; balances?: Record<string, string> } = {}): Promise<CoinbaseSim> {
+export async function startCoinbaseSim(opts: { port?: number; books?: Record<string, CoinbaseSeedBook>; balances?: Record<string, string> } = {}): Promise<CoinbaseSim> {
   const key = generateSimCoinbaseKey();
   const books = new Map<string, { bids: Level[]; asks: Level[] }>();
   for (const [product, b] of Object.entries(opts.books ?? DEFAULT_BOOKS)) {

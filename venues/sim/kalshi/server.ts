@@ -45,6 +45,8 @@ export interface KalshiSimOrder {
   fill_count: number;
   remaining_count: number;
   taker_fees: number;
+  /** What the fills cost (or, for a sell, fetched), in cents: the execution prices, not the limit. */
+  taker_fill_cost: number;
   created_time: string;
 }
 
@@ -61,9 +63,9 @@ interface Level {
   count: number;
 }
 
-type SeedBook = { yes: [number, number][]; no: [number, number][] };
+export type KalshiSeedBook = { yes: [number, number][]; no: [number, number][] };
 /** YES bids at 40¢ (100), NO bids at 57¢ (30) and 55¢ (100): YES asks at 43¢ and 45¢. */
-const DEFAULT_BOOKS: Record<string, SeedBook> = { 'FED-25DEC-T4.25': { yes: [[40, 100]], no: [[57, 30], [55, 100]] } };
+const DEFAULT_BOOKS: Record<string, KalshiSeedBook> = { 'FED-25DEC-T4.25': { yes: [[40, 100]], no: [[57, 30], [55, 100]] } };
 
 export interface KalshiSim {
   restBaseUrl: string;
@@ -73,7 +75,7 @@ export interface KalshiSim {
   stop(): Promise<void>;
 }
 
-export async function startKalshiSim(opts: { port?: number; books?: Record<string, SeedBook>; balanceCents?: number } = {}): Promise<KalshiSim> {
+export async function startKalshiSim(opts: { port?: number; books?: Record<string, KalshiSeedBook>; balanceCents?: number } = {}): Promise<KalshiSim> {
   const key = generateSimKalshiKey();
   const books = new Map<string, { yes: Level[]; no: Level[] }>();
   for (const [ticker, b] of Object.entries(opts.books ?? DEFAULT_BOOKS)) {
@@ -122,11 +124,23 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     if (gap >= 0) takeFault(faults[gap]!.endpoint);
   };
 
-  /** Buying YES at p takes NO bids priced >= 100 − p (best first); buying NO mirrors it. */
+  /**
+   * Where an order sits in the book, which Kalshi keeps as YES bids and NO bids only: buying YES
+   * at p is a YES bid at p; selling YES at p is an offer of YES, i.e. a NO bid at 100 − p (and
+   * the same for NO). Matching then only ever sees bids.
+   */
+  const bookSideOf = (o: KalshiSimOrder): { side: 'yes' | 'no'; price: number } => {
+    const own = o.side === 'yes' ? o.yes_price : o.no_price;
+    if (o.action === 'buy') return { side: o.side, price: own };
+    return { side: o.side === 'yes' ? 'no' : 'yes', price: 100 - own };
+  };
+
+  /** A bid on one side at p takes bids on the other side priced >= 100 − p (best first). */
   const execute = (o: KalshiSimOrder, ioc: boolean, fok: boolean) => {
     const book = books.get(o.ticker);
-    const own = o.side === 'yes' ? o.yes_price : o.no_price;
-    const opposite = (o.side === 'yes' ? book?.no : book?.yes) ?? [];
+    const { side, price: own } = bookSideOf(o);
+    const other = side === 'yes' ? 'no' : 'yes';
+    const opposite = book?.[other] ?? [];
     opposite.sort((a, b) => b.price - a.price);
     const crosses = (l: Level) => l.price >= 100 - own;
     if (fok && opposite.filter(crosses).reduce((a, l) => a + l.count, 0) < o.remaining_count) {
@@ -137,22 +151,24 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       if (o.remaining_count === 0 || !crosses(level)) break;
       const n = Math.min(level.count, o.remaining_count);
       level.count -= n;
-      emitDelta(o.ticker, o.side === 'yes' ? 'no' : 'yes', level.price, -n);
+      emitDelta(o.ticker, other, level.price, -n);
       o.fill_count += n;
       o.remaining_count -= n;
-      const price = 100 - level.price; // what the taker pays per contract, in cents
+      // A buyer pays 100 − the resting bid; a seller receives the resting bid on its own side.
+      const price = o.action === 'buy' ? 100 - level.price : level.price;
       // Kalshi fees are whole cents (rounded up), so this integer is exact.
       const feeCents = dec(kalshiFee({ contracts: String(n), price: dec(String(price)).div(100).toFixed(), liquidity: 'taker' })).times(100).toNumber();
       o.taker_fees += feeCents;
-      balance -= price * n + feeCents;
+      o.taker_fill_cost += price * n;
+      balance += o.action === 'buy' ? -(price * n + feeCents) : price * n - feeCents;
     }
-    if (book) book[o.side === 'yes' ? 'no' : 'yes'] = opposite.filter((l) => l.count > 0);
+    if (book) book[other] = opposite.filter((l) => l.count > 0);
     o.status = o.remaining_count === 0 ? 'executed' : ioc ? 'canceled' : 'resting';
     if (o.status === 'resting' && book) {
-      const level = book[o.side].find((l) => l.price === own);
+      const level = book[side].find((l) => l.price === own);
       if (level) level.count += o.remaining_count;
-      else book[o.side].push({ price: own, count: o.remaining_count });
-      emitDelta(o.ticker, o.side, own, o.remaining_count);
+      else book[side].push({ price: own, count: o.remaining_count });
+      emitDelta(o.ticker, side, own, o.remaining_count);
     }
   };
 
@@ -212,6 +228,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
         fill_count: 0,
         remaining_count: b.count,
         taker_fees: 0,
+        taker_fill_cost: 0,
         created_time: new Date().toISOString(),
       };
       orders.set(o.order_id, o);
@@ -236,12 +253,12 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       if (o.status !== 'resting') return error(res, 400, 'order_not_cancelable', `order is ${o.status}`);
       o.status = 'canceled';
       const book = books.get(o.ticker);
-      const price = o.side === 'yes' ? o.yes_price : o.no_price;
-      const level = book?.[o.side].find((l) => l.price === price);
+      const { side, price } = bookSideOf(o);
+      const level = book?.[side].find((l) => l.price === price);
       if (book && level) {
         level.count -= o.remaining_count;
-        book[o.side] = book[o.side].filter((l) => l.count > 0);
-        emitDelta(o.ticker, o.side, price, -o.remaining_count);
+        book[side] = book[side].filter((l) => l.count > 0);
+        emitDelta(o.ticker, side, price, -o.remaining_count);
       }
       return json(res, 200, { order: o, reduced_by: o.remaining_count });
     }

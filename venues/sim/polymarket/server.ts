@@ -63,10 +63,11 @@ export interface PolymarketSim {
 }
 
 type Level = { price: Dec; size: Dec };
+export type PolymarketSeedBook = { bids: [string, string][]; asks: [string, string][] };
 
-export async function startPolymarketSim(opts: { port?: number; books?: Record<string, { bids: [string, string][]; asks: [string, string][] }> } = {}): Promise<PolymarketSim> {
+export async function startPolymarketSim(opts: { port?: number; books?: Record<string, PolymarketSeedBook> } = {}): Promise<PolymarketSim> {
   const credentials = { key: randomBytes(16).toString('hex'), secret: randomBytes(32).toString('base64'), passphrase: randomBytes(16).toString('hex') };
-  const seed: Record<string, { bids: [string, string][]; asks: [string, string][] }> = opts.books ?? { '7132104567925221259': { bids: [['0.52', '100']], asks: [['0.55', '40'], ['0.56', '200']] } };
+  const seed: Record<string, PolymarketSeedBook> = opts.books ?? { '7132104567925221259': { bids: [['0.52', '100']], asks: [['0.55', '40'], ['0.56', '200']] } };
   const books = new Map<string, { bids: Level[]; asks: Level[] }>(
     Object.entries(seed).map(([token, b]) => [token, { bids: b.bids.map(([p, s]) => ({ price: dec(p), size: dec(s) })), asks: b.asks.map(([p, s]) => ({ price: dec(p), size: dec(s) })) }]),
   );

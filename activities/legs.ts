@@ -1,0 +1,128 @@
+/**
+ * The venue side of a leg: submit, look up, cancel — each call followed by an idempotent ledger
+ * write of what the venue said, keyed by the deterministic client order id and tagged with the
+ * workflow execution. Failures become Temporal failures the workflow's retry policy understands:
+ * - retryable (429, 5xx before processing): retried, after the venue's Retry-After when it sent one;
+ * - unknown (the request may have reached the venue): retried too, and every attempt starts with a
+ *   lookup by client order id, so the retry finds the order instead of sending a second one;
+ * - permanent on submit: not a failure but an answer — the leg is `rejected`, with the venue's reason.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { orderRequestSchema, type OrderRequest, type OrderSnapshot } from '../domain/order';
+import { parseOrThrow } from '../domain/validation';
+import { VenueError } from '../domain/venue-errors';
+import type { LegworkMetrics } from '../infra/metrics';
+import type { OrderRecord } from '../ledger/orders';
+import type { ExecutionVenue, ExecutionVenues } from '../venues/execution';
+import { PreflightRecorded } from '../venues/http/client';
+
+export interface LegOrderInput {
+  intentId: string;
+  legId: string;
+  attempt: number;
+  executionId: string;
+  request: OrderRequest;
+}
+
+export interface LegActivityDeps {
+  venues: ExecutionVenues;
+  recordOrder(order: OrderRecord): Promise<unknown>;
+  metrics?: Pick<LegworkMetrics, 'orderOutcomes'>;
+}
+
+/** Failure types the workflow names in its retry policies. */
+export const VENUE_PERMANENT = 'VenuePermanent';
+export const VENUE_NOT_CONFIGURED = 'VenueNotConfigured';
+
+function venueFor(deps: LegActivityDeps, request: OrderRequest): ExecutionVenue {
+  const venue = deps.venues[request.venue];
+  if (!venue) throw ApplicationFailure.nonRetryable(`this worker has no adapter for venue ${request.venue}`, VENUE_NOT_CONFIGURED);
+  return venue;
+}
+
+/** A VenueError as the Temporal failure its class calls for (messages carry no secrets: see VenueError). */
+function asFailure(err: unknown): unknown {
+  if (!(err instanceof VenueError)) return err;
+  if (err.errorClass === 'permanent') return ApplicationFailure.create({ message: err.message, type: VENUE_PERMANENT, nonRetryable: true, details: [err.toFailureDetails()] });
+  return ApplicationFailure.create({
+    message: err.message,
+    type: err.errorClass === 'unknown' ? 'VenueUnknown' : 'VenueRetryable',
+    details: [err.toFailureDetails()],
+    // Honour the venue's Retry-After instead of our own back-off when it sent one.
+    ...(err.details.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(err.details.retryAfterMs, 50) } : {}),
+  });
+}
+
+export function createLegActivities(deps: LegActivityDeps) {
+  const record = async (input: LegOrderInput, order: OrderSnapshot) => {
+    await deps.recordOrder({
+      clientOrderId: order.clientOrderId,
+      venue: order.venue,
+      venueOrderId: order.venueOrderId,
+      intentId: input.intentId,
+      legId: input.legId,
+      attempt: input.attempt,
+      market: order.market,
+      outcome: order.outcome,
+      action: order.action,
+      price: order.price,
+      quantity: order.quantity,
+      filledQuantity: order.filledQuantity,
+      state: order.state,
+      executionId: input.executionId,
+    });
+    return order;
+  };
+  const parse = (input: LegOrderInput): OrderRequest => parseOrThrow(orderRequestSchema, 'order request', input.request);
+
+  return {
+    /** Lookup-then-submit (inside the adapter) and the ledger write. A venue's "no" returns a rejected order. */
+    async submitLeg(input: LegOrderInput): Promise<OrderSnapshot> {
+      const request = parse(input);
+      const venue = deps.venues[request.venue];
+      const rejected = (reason: string): OrderSnapshot => ({ ...request, state: 'rejected', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [], rejectReason: reason });
+      let order: OrderSnapshot;
+      if (!venue) {
+        order = rejected(`this worker has no adapter for venue ${request.venue} (mode and credentials decide which venues a worker trades)`);
+      } else {
+        try {
+          order = await venue.submit(request);
+        } catch (err) {
+          if (err instanceof PreflightRecorded) order = rejected('DRY_RUN: built, signed and recorded as a preflight payload; not sent');
+          else if (err instanceof VenueError && err.errorClass === 'permanent') order = rejected(err.message);
+          else throw asFailure(err);
+        }
+      }
+      deps.metrics?.orderOutcomes.inc({ venue: request.venue, outcome: order.state });
+      return record(input, order);
+    },
+
+    /** The order as the venue has it now (a lookup by client order id); `unknown` when the venue has none. */
+    async lookupLeg(input: LegOrderInput): Promise<OrderSnapshot> {
+      const request = parse(input);
+      let order: OrderSnapshot | undefined;
+      try {
+        order = await venueFor(deps, request).lookup(request);
+      } catch (err) {
+        throw asFailure(err);
+      }
+      if (!order) return { ...request, state: 'unknown', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
+      return record(input, order);
+    },
+
+    /** Cancels what is left and returns the final order (`unknown` when the venue never had it). */
+    async cancelLeg(input: LegOrderInput): Promise<OrderSnapshot> {
+      const request = parse(input);
+      let order: OrderSnapshot | undefined;
+      try {
+        order = await venueFor(deps, request).cancel(request);
+      } catch (err) {
+        throw asFailure(err);
+      }
+      if (!order) return { ...request, state: 'unknown', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
+      return record(input, order);
+    },
+  };
+}
+
+export type LegActivities = ReturnType<typeof createLegActivities>;

@@ -1,0 +1,112 @@
+/**
+ * The three operations the intent workflow's leg activities need from any venue, over the
+ * adapters: submit (lookup-then-submit on the deterministic client order id), look up by client
+ * order id, and cancel. Venue differences (Kalshi's 400 for a finished order, Polymarket's
+ * `not_canceled` map, Coinbase's batch cancel) stay behind this seam.
+ */
+import fs from 'node:fs';
+import { privateKeyToAccount } from 'viem/accounts';
+import { z } from 'zod';
+import { parseOrThrow } from '../domain/validation';
+import { isTerminal, type OrderRequest, type OrderSnapshot } from '../domain/order';
+import type { Venue } from '../domain/venue';
+import { VenueError } from '../domain/venue-errors';
+import { CoinbaseAdapter } from './coinbase/adapter';
+import type { PostingPolicy } from './http/client';
+import { KalshiAdapter } from './kalshi/adapter';
+import { PolymarketAdapter } from './polymarket/adapter';
+import type { SimulatorDescription } from './sim';
+
+export interface ExecutionVenue {
+  readonly venue: Venue;
+  /** Idempotent: the order with this client order id is returned if the venue has it, never posted twice. */
+  submit(request: OrderRequest): Promise<OrderSnapshot>;
+  /** The order with this client order id as the venue has it now, or undefined when the venue has none. */
+  lookup(request: OrderRequest): Promise<OrderSnapshot | undefined>;
+  /**
+   * Cancels what is left of the order, if it is still working, and returns the order as the venue
+   * has it afterwards (undefined: the venue never had it). Cancelling a finished order is not an error.
+   */
+  cancel(request: OrderRequest): Promise<OrderSnapshot | undefined>;
+  close(): Promise<void>;
+}
+
+export type ExecutionVenues = Partial<Record<Venue, ExecutionVenue>>;
+
+interface AdapterLike {
+  submitOrder(request: OrderRequest): Promise<OrderSnapshot>;
+  findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined>;
+  close(): Promise<void>;
+}
+
+/** One wrapper for all three: only "how to cancel a venue order id" differs. */
+function executionVenue(venue: Venue, adapter: AdapterLike, cancelById: (venueOrderId: string) => Promise<unknown>): ExecutionVenue {
+  return {
+    venue,
+    submit: (request) => adapter.submitOrder(request),
+    lookup: (request) => adapter.findByClientOrderId(request),
+    async cancel(request) {
+      const before = await adapter.findByClientOrderId(request);
+      if (!before || isTerminal(before.state) || !before.venueOrderId) return before;
+      try {
+        await cancelById(before.venueOrderId);
+      } catch (err) {
+        // A fill can finish the order between our lookup and the cancel: the venue refuses the
+        // cancel (permanent 4xx) and the lookup below tells what happened. Anything else propagates.
+        if (!(err instanceof VenueError && err.errorClass === 'permanent' && err.details.httpStatus !== 401)) throw err;
+      }
+      return adapter.findByClientOrderId(request);
+    },
+    close: () => adapter.close(),
+  };
+}
+
+/** PAPER mode: adapters for every venue of the simulator, on its test credentials. */
+export function executionVenuesForSimulator(sim: SimulatorDescription, posting?: PostingPolicy): ExecutionVenues {
+  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, posting });
+  const polymarket = new PolymarketAdapter({
+    restBaseUrl: sim.polymarket.restBaseUrl,
+    account: privateKeyToAccount(sim.polymarket.walletPrivateKey),
+    credentials: { key: sim.polymarket.apiKey, secret: sim.polymarket.apiSecret, passphrase: sim.polymarket.apiPassphrase },
+    posting,
+  });
+  const coinbase = new CoinbaseAdapter({ restBaseUrl: sim.coinbase.restBaseUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem }, posting });
+  return {
+    kalshi: executionVenue('kalshi', kalshi, (id) => kalshi.cancelOrder(id)),
+    polymarket: executionVenue('polymarket', polymarket, (id) => polymarket.cancelOrder(id)),
+    coinbase: executionVenue('coinbase', coinbase, (id) => coinbase.cancelOrder(id)),
+  };
+}
+
+export async function closeExecutionVenues(venues: ExecutionVenues): Promise<void> {
+  await Promise.all(Object.values(venues).map((v) => v.close()));
+}
+
+const simulatorDescriptionSchema = z.object({
+  kalshi: z.object({ restBaseUrl: z.url(), adminUrl: z.url(), apiKeyId: z.string().min(1), privateKeyPem: z.string().min(1) }),
+  polymarket: z.object({
+    restBaseUrl: z.url(),
+    adminUrl: z.url(),
+    apiKey: z.string().min(1),
+    apiSecret: z.string().min(1),
+    apiPassphrase: z.string().min(1),
+    walletPrivateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((k) => k as `0x${string}`),
+  }),
+  coinbase: z.object({ restBaseUrl: z.url(), adminUrl: z.url(), apiKeyName: z.string().min(1), apiPrivateKeyPem: z.string().min(1) }),
+});
+
+/** Reads a simulator description file (`legwork sim` output); errors name the file and the field, never a key. */
+export function readSimulatorDescription(file: string): SimulatorDescription {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`LEGWORK_SIM_FILE ${file}: ${(err as Error).message}`);
+  }
+  return parseOrThrow(simulatorDescriptionSchema, `simulator description ${file}`, raw);
+}
+
+/** Writes a description for worker processes: owner-only, since it holds the paper credentials. */
+export function writeSimulatorDescription(file: string, sim: SimulatorDescription): void {
+  fs.writeFileSync(file, JSON.stringify(sim), { mode: 0o600 });
+}
