@@ -15,12 +15,19 @@ import { activityDependencies } from '../workers/dependencies';
 import { bundleWorkflows } from '../workers/bundle';
 import { openIntentLedger } from '../workers/ledger-wiring';
 import { installTemporalLogging } from '../infra/temporal-logging';
+import { closeExecutionVenues, executionVenuesForSimulator } from '../venues/execution';
+import { startVenueSimulator, type VenueSimulator } from '../venues/sim';
 
 export interface BenchStack {
   client: Client;
   taskQueue: string;
   databaseUrl: string;
+  /** The venue simulator the worker's legs trade against (deep books: every bench leg can fill). */
+  sim: VenueSimulator;
 }
+
+export const BENCH_KALSHI_MARKET = 'FED-25DEC-T4.25';
+export const BENCH_POLYMARKET_TOKEN = '7132104567925221259';
 
 export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): Promise<T> {
   installTemporalLogging('warn');
@@ -34,6 +41,13 @@ export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): 
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const ledger = openIntentLedger(database.url);
+  const sim = await startVenueSimulator({
+    books: {
+      kalshi: { [BENCH_KALSHI_MARKET]: { yes: [[40, 10_000_000]], no: [[57, 10_000_000]] } },
+      polymarket: { [BENCH_POLYMARKET_TOKEN]: { bids: [['0.52', '10000000']], asks: [['0.55', '10000000']] } },
+    },
+  });
+  const venues = executionVenuesForSimulator(sim.describe());
   try {
     await registerSearchAttributes(connection, 'default');
     await applyMigrations(database.url);
@@ -44,14 +58,16 @@ export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): 
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      ...activityDependencies({ ledger, client, governorId }),
+      ...activityDependencies({ ledger, client, governorId, venues }),
       workflowBundleCode: await bundleWorkflows(),
     });
     return await worker.runUntil(async () => {
       await ensureGovernor(client, { workflowId: governorId, taskQueue });
-      return fn({ client, taskQueue, databaseUrl: database.url });
+      return fn({ client, taskQueue, databaseUrl: database.url, sim });
     });
   } finally {
+    await closeExecutionVenues(venues);
+    await sim.stop();
     await ledger.close();
     await connection.close();
     await nativeConnection.close();

@@ -8,21 +8,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Client } from '@temporalio/client';
-import { withBenchStack } from '../../bench/stack';
+import { BENCH_KALSHI_MARKET, BENCH_POLYMARKET_TOKEN, withBenchStack } from '../../bench/stack';
 import { ensureGovernor } from '../../clients/governor';
 import { startIntent } from '../../clients/intents';
 import { runReconciliation } from '../../clients/reconciliation';
 import { intentWorkflowId, type IntentInput } from '../../domain/intent';
+import { cancelIntentSignal, stateQuery } from '../../workflows';
 
 const OUT = path.join(__dirname, 'histories');
 
-const intent = (id: string): IntentInput => ({
+// The bench stack's simulator books: YES offered at 43¢ on Kalshi, the token offered at 55¢ on Polymarket.
+const intent = (id: string, over: Partial<IntentInput> = {}, aPrice = '0.43'): IntentInput => ({
   opportunityId: id,
   strategy: 'replay',
   legs: [
-    { legId: 'A', venue: 'kalshi', market: 'REPLAY-A', outcome: 'yes', action: 'buy', limitPrice: '0.40', quantity: '10' },
-    { legId: 'B', venue: 'polymarket', market: 'REPLAY-B', outcome: 'no', action: 'buy', limitPrice: '0.55', quantity: '10' },
+    { legId: 'A', venue: 'kalshi', market: BENCH_KALSHI_MARKET, outcome: 'yes', action: 'buy', limitPrice: aPrice, quantity: '10' },
+    { legId: 'B', venue: 'polymarket', market: BENCH_POLYMARKET_TOKEN, outcome: 'no', action: 'buy', limitPrice: '0.55', quantity: '10' },
   ],
+  ...over,
 });
 
 /** Existing histories are never overwritten: they prove compatibility with older executions. */
@@ -37,12 +40,25 @@ async function save(client: Client, workflowId: string, name: string): Promise<v
   process.stderr.write(`recorded ${name} (${history.events?.length ?? 0} events)\n`);
 }
 
-withBenchStack(async ({ client, taskQueue }) => {
+withBenchStack(async ({ client, taskQueue, sim }) => {
   fs.mkdirSync(OUT, { recursive: true });
   const tag = Date.now().toString(36);
 
   await (await startIntent(client, intent(`replay-happy-${tag}`), { taskQueue })).result();
   await save(client, intentWorkflowId(`replay-happy-${tag}`), 'order-intent.happy');
+
+  // The other legging paths (legs-v1; "happy" above is both legs filled): unwound after leg B is
+  // refused, repriced then not filled, and cancelled by an operator while leg A rests.
+  await fetch(`${sim.describe().polymarket.adminUrl}/faults`, { method: 'POST', body: JSON.stringify({ endpoint: 'POST /order', kind: 'reject' }) });
+  await (await startIntent(client, intent(`replay-legs-unwound-${tag}`), { taskQueue })).result();
+  await save(client, intentWorkflowId(`replay-legs-unwound-${tag}`), 'order-intent.legs-unwound');
+  await (await startIntent(client, intent(`replay-legs-not-filled-${tag}`, { entryWindowMs: 1_500, repriceAfterMs: 300, priceTolerance: '0.01' }, '0.41'), { taskQueue })).result();
+  await save(client, intentWorkflowId(`replay-legs-not-filled-${tag}`), 'order-intent.legs-not-filled');
+  const resting = await startIntent(client, intent(`replay-legs-cancelled-${tag}`, { entryWindowMs: 60_000, maxReprices: 0 }, '0.30'), { taskQueue });
+  while ((await resting.query(stateQuery)).legs[0]?.phase !== 'open') await new Promise((r) => setTimeout(r, 50));
+  await resting.signal(cancelIntentSignal, { reason: 'recording', operator: 'rec' });
+  await resting.result();
+  await save(client, resting.workflowId, 'order-intent.legs-cancelled');
 
   const recon = await runReconciliation(client, { taskQueue, governorId: 'bench-governor', trigger: 'manual' });
   await save(client, recon.runId.split(':')[0]!, 'reconciliation.manual');
