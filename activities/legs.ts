@@ -74,6 +74,18 @@ export function createLegActivities(deps: LegActivityDeps) {
     return order;
   };
   const parse = (input: LegOrderInput): OrderRequest => parseOrThrow(orderRequestSchema, 'order request', input.request);
+  /** One venue call that reads the order, then the ledger write of what it said. */
+  const observe = async (input: LegOrderInput, call: (venue: ExecutionVenue, request: OrderRequest) => Promise<OrderSnapshot | undefined>): Promise<OrderSnapshot> => {
+    const request = parse(input);
+    let order: OrderSnapshot | undefined;
+    try {
+      order = await call(venueFor(deps, request), request);
+    } catch (err) {
+      throw asFailure(err);
+    }
+    if (!order) return { ...request, state: 'unknown', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
+    return record(input, order);
+  };
 
   return {
     /** Lookup-then-submit (inside the adapter) and the ledger write. A venue's "no" returns a rejected order. */
@@ -98,30 +110,10 @@ export function createLegActivities(deps: LegActivityDeps) {
     },
 
     /** The order as the venue has it now (a lookup by client order id); `unknown` when the venue has none. */
-    async lookupLeg(input: LegOrderInput): Promise<OrderSnapshot> {
-      const request = parse(input);
-      let order: OrderSnapshot | undefined;
-      try {
-        order = await venueFor(deps, request).lookup(request);
-      } catch (err) {
-        throw asFailure(err);
-      }
-      if (!order) return { ...request, state: 'unknown', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
-      return record(input, order);
-    },
+    lookupLeg: (input: LegOrderInput): Promise<OrderSnapshot> => observe(input, (venue, request) => venue.lookup(request)),
 
     /** Cancels what is left and returns the final order (`unknown` when the venue never had it). */
-    async cancelLeg(input: LegOrderInput): Promise<OrderSnapshot> {
-      const request = parse(input);
-      let order: OrderSnapshot | undefined;
-      try {
-        order = await venueFor(deps, request).cancel(request);
-      } catch (err) {
-        throw asFailure(err);
-      }
-      if (!order) return { ...request, state: 'unknown', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
-      return record(input, order);
-    },
+    cancelLeg: (input: LegOrderInput): Promise<OrderSnapshot> => observe(input, (venue, request) => venue.cancel(request)),
   };
 }
 

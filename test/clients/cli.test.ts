@@ -30,7 +30,7 @@ describe('legwork intent', () => {
       const shown = await legwork(['intent', 'show', input.opportunityId], env);
       expect(shown.code).toBe(0);
       expect(shown.stdout).toContain(`intent ${intentIdFor(input.opportunityId)} (xvenue-binary-arb) — COMPLETED`);
-      expect(shown.stdout).toContain('leg A: buy 25 kalshi:FED-25DEC-T4.25 yes @ 0.42');
+      expect(shown.stdout).toContain(`leg A: buy 25 kalshi:FED-25DEC-T4.25 yes @ ${input.legs[0]!.limitPrice} — filled, filled 25`);
 
       const again = await legwork(['intent', 'submit', file], env);
       expect(again.code).toBe(3);

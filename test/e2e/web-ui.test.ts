@@ -15,6 +15,8 @@ import { ensureChromium } from '../../infra/tools';
 import { createLegworkWorker } from '../../workers/create-worker';
 import { activityDependencies } from '../../workers/dependencies';
 import { openIntentLedger } from '../../workers/ledger-wiring';
+import { closeExecutionVenues, executionVenuesForSimulator } from '../../venues/execution';
+import { startVenueSimulator } from '../../venues/sim';
 import { testEnv } from '../harness/env';
 import { sampleIntent } from '../helpers/intents';
 
@@ -26,6 +28,8 @@ describe('Temporal Web UI', () => {
     const connection = await Connection.connect({ address: server.address });
     const native = await NativeConnection.connect({ address: server.address });
     const ledger = openIntentLedger(env.databaseUrl);
+    const sim = await startVenueSimulator();
+    const venues = executionVenuesForSimulator(sim.describe());
     const browser = await chromium.launch({
       executablePath: browserPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -35,7 +39,7 @@ describe('Temporal Web UI', () => {
       const client = new Client({ connection });
       const taskQueue = 'web-ui';
       const governorId = 'governor-web-ui';
-      const worker = await createLegworkWorker({ connection: native, namespace: 'default', taskQueue, workflowBundleCode: env.workflowBundleCode, ...activityDependencies({ ledger, client, governorId }) });
+      const worker = await createLegworkWorker({ connection: native, namespace: 'default', taskQueue, workflowBundleCode: env.workflowBundleCode, ...activityDependencies({ ledger, client, governorId, venues }) });
       const [rejected, completed] = await worker.runUntil(async () => {
         await ensureGovernor(client, { workflowId: governorId, taskQueue });
         await client.workflow.getHandle(governorId).signal('killSwitch', { action: 'engage', scope: 'strategy:halted-strat', reason: 'ui test', operator: 'test' });
@@ -55,6 +59,8 @@ describe('Temporal Web UI', () => {
       await page.screenshot({ path: `${env.scratch}/web-ui-rejected-intents.png`, fullPage: true });
     } finally {
       await browser.close();
+      await closeExecutionVenues(venues);
+      await sim.stop();
       await ledger.close();
       await native.close();
       await connection.close();

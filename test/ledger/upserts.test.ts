@@ -47,7 +47,7 @@ describe('idempotent ledger writes under 20 concurrent callers with one key', ()
     expect(await count('intents', 'id = $1', [intentId])).toBe(1);
     expect(await count('legs', 'intent_id = $1', [intentId])).toBe(2);
     const leg = await db.leg.findUniqueOrThrow({ where: { intentId_legId: { intentId, legId: 'A' } } });
-    expect([fromDb(leg.limitPrice), fromDb(leg.quantity)]).toEqual(['0.42', '25']);
+    expect([fromDb(leg.limitPrice), fromDb(leg.quantity)]).toEqual([intent.legs[0]!.limitPrice, '25']);
     const row = await db.intent.findUniqueOrThrow({ where: { id: intentId } });
     expect(row.runId).toMatch(/^run-\d+$/);
     expect(row.payload).toMatchObject({ opportunityId: intent.opportunityId, legs: [{ legId: 'A' }, { legId: 'B' }] });
