@@ -1,12 +1,13 @@
-/** `legwork intent submit|show`. */
+/** `legwork intent submit|show|cancel` and `legwork stuck`. */
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../infra/config';
 import { ValidationError } from '../../domain/validation';
-import { intentWorkflowId, parseIntent } from '../../domain/intent';
+import { parseIntent } from '../../domain/intent';
 import type { IntentView } from '../../domain/intent-view';
 import { connectClient } from '../temporal';
-import { startIntent } from '../intents';
+import { cancelIntent, intentWorkflowIdFrom, startIntent, stuckLegs } from '../intents';
+import { parseDuration } from '../../infra/duration';
 import { print, reportError, type OutputOptions } from './output';
 
 function readJsonFile(file: string): unknown {
@@ -29,7 +30,7 @@ function describe(view: IntentView): string {
 }
 
 export function registerIntentCommands(program: Command): void {
-  const intent = program.command('intent').description('order intents: submit one, or show one');
+  const intent = program.command('intent').description('order intents: submit, show or cancel one');
 
   intent
     .command('submit <file>')
@@ -68,9 +69,70 @@ export function registerIntentCommands(program: Command): void {
         const config = loadConfig();
         const { client, close } = await connectClient(config);
         try {
-          const workflowId = id.startsWith('intent-') ? id : intentWorkflowId(id);
+          const workflowId = intentWorkflowIdFrom(id);
           const view = await client.workflow.getHandle(workflowId).query<IntentView>('state');
           print(opts, view, () => describe(view));
+        } finally {
+          await close();
+        }
+      } catch (err) {
+        process.exitCode = reportError(opts, err);
+      }
+    });
+
+  intent
+    .command('cancel <opportunityOrIntentId>')
+    .description('cancel a running intent: its open legs are cancelled at the venues and what leg A holds uncovered is unwound')
+    .requiredOption('--reason <text>', 'why (written to the audit trail)')
+    .requiredOption('--operator <name>', 'who')
+    .option('--no-wait', 'return once the request is delivered, without waiting for the intent to end')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  legwork intent cancel demo-fed-cut-dec-0001 --reason "edge gone" --operator alice')
+    .action(async (id: string, opts: OutputOptions & { reason: string; operator: string; wait: boolean }) => {
+      try {
+        const config = loadConfig();
+        const { client, close } = await connectClient(config);
+        try {
+          const workflowId = await cancelIntent(client, id, { reason: opts.reason, operator: opts.operator });
+          if (!opts.wait) {
+            print(opts, { workflowId, cancelRequested: true }, () => `cancel requested for ${workflowId}`);
+            return;
+          }
+          const view = await client.workflow.getHandle(workflowId).result() as IntentView;
+          print(opts, view, () => describe(view));
+        } finally {
+          await close();
+        }
+      } catch (err) {
+        process.exitCode = reportError(opts, err);
+      }
+    });
+
+  program
+    .command('stuck')
+    .description('running intents with a leg waiting on a venue for longer than --older-than (from search attributes)')
+    .option('--older-than <duration>', 'e.g. 30s, 5m', '60s')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  legwork stuck --older-than 60s\n  legwork stuck --older-than 5m --json')
+    .action(async (opts: OutputOptions & { olderThan: string }) => {
+      try {
+        let olderThanMs: number;
+        try {
+          olderThanMs = parseDuration(opts.olderThan);
+        } catch (err) {
+          throw new ValidationError('--older-than', (err as Error).message);
+        }
+        const config = loadConfig();
+        const { client, close } = await connectClient(config);
+        try {
+          const result = await stuckLegs(client, olderThanMs);
+          print(opts, result, () =>
+            result.legs.length === 0
+              ? `no leg stuck for more than ${opts.olderThan}`
+              : result.legs
+                  .map((l) => `${l.workflowId}  ${l.intentState ?? '?'}  A=${l.legAState ?? '-'} B=${l.legBState ?? '-'}  since ${l.stuckSince}  ${l.market ?? ''}`)
+                  .join('\n'),
+          );
         } finally {
           await close();
         }

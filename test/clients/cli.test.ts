@@ -1,10 +1,10 @@
-/** `legwork intent submit|show` as an operator runs it: a real process against the real servers. */
+/** `legwork intent submit|show|cancel` and `legwork stuck` as an operator runs them: real processes against the real servers. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { intentIdFor } from '../../domain/intent';
 import { testEnv } from '../harness/env';
 import { legwork } from '../helpers/cli';
-import { countRows } from '../helpers/db';
+import { countRows, eventually } from '../helpers/db';
 import { sampleIntent } from '../helpers/intents';
 import { withTestWorker } from '../helpers/temporal';
 
@@ -60,5 +60,44 @@ describe('legwork intent', () => {
     const bad = await legwork(['intent', 'submit', notJson], process.env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not JSON/);
+  });
+});
+
+describe('legwork stuck and legwork intent cancel', () => {
+  it('lists a resting leg as stuck, cancels it at the venue, and rejects bad input with exit 2', async () => {
+    // Nothing offered at 43¢ or below: leg A rests for its whole (long) window.
+    const input = sampleIntent('cli-stuck', { entryWindowMs: 120_000, maxReprices: 0 });
+    const intentId = intentIdFor(input.opportunityId);
+    const file = writeIntent('cli-stuck', input);
+    await withTestWorker(
+      'cli-stuck',
+      async ({ taskQueue, sim }) => {
+        const env = { ...process.env, LEGWORK_TASK_QUEUE: taskQueue };
+        expect((await legwork(['intent', 'submit', file, '--no-wait'], env)).code).toBe(0);
+
+        const stuck = await eventually('the resting leg to be listed as stuck', async () => {
+          const r = await legwork(['stuck', '--older-than', '0s', '--json'], env);
+          expect(r.code).toBe(0);
+          const parsed = JSON.parse(r.stdout) as { legs: { workflowId: string; legAState?: string; stuckSince: string }[] };
+          return parsed.legs.find((l) => l.workflowId === intentId);
+        });
+        expect(stuck).toMatchObject({ legAState: 'open', stuckSince: expect.any(String) });
+        // Not stuck for an hour yet.
+        const older = await legwork(['stuck', '--older-than', '1h', '--json'], env);
+        expect((JSON.parse(older.stdout) as { legs: { workflowId: string }[] }).legs.map((l) => l.workflowId)).not.toContain(intentId);
+
+        expect((await legwork(['stuck', '--older-than', 'soon'], env)).code).toBe(2);
+        const noOperator = await legwork(['intent', 'cancel', input.opportunityId, '--reason', 'x', '--operator', ' '], env);
+        expect(noOperator.code).toBe(2);
+        expect(noOperator.stderr).toMatch(/operator: name the operator/);
+
+        const cancelled = await legwork(['intent', 'cancel', input.opportunityId, '--reason', 'edge gone', '--operator', 'alice', '--json'], env);
+        expect(cancelled.code).toBe(0);
+        expect(JSON.parse(cancelled.stdout)).toMatchObject({ phase: 'COMPLETED', outcome: 'CANCELLED', reason: expect.stringMatching(/cancelled by alice: edge gone/) });
+        expect(sim.kalshi.orderLog.map((o) => o.status)).toEqual(['canceled']);
+      },
+      { simulator: { books: { kalshi: { 'FED-25DEC-T4.25': { yes: [[40, 100]], no: [[55, 100]] } } } } },
+    );
+    expect(await countRows('capital_reservations', `intent_id = $1 AND state = 'RESERVED'`, [intentId])).toBe(0);
   });
 });
