@@ -6,7 +6,9 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createAuditActivities } from '../activities/audit';
 import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
+import { createHaltActivities } from '../activities/halt-intents';
 import { createLegActivities, type LegActivityDeps } from '../activities/legs';
+import type { Client } from '@temporalio/client';
 import { createReconciliationActivities, type ReconciliationDeps } from '../activities/reconciliation';
 import { measuredActivities, type LegworkMetrics } from '../infra/metrics';
 
@@ -20,6 +22,8 @@ export interface LegworkWorkerDeps {
   reconciliation: ReconciliationDeps;
   /** The venue adapters the legs trade through, and where their orders are recorded. */
   legs: Omit<LegActivityDeps, 'metrics'>;
+  /** The client the governor's kill switch uses to reach intents in flight. */
+  control: { client: Client };
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
   metrics?: LegworkMetrics;
   /** Prebuilt bundle code (tests, fast restarts); otherwise the worker bundles workflows/ itself. */
@@ -27,13 +31,14 @@ export interface LegworkWorkerDeps {
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'metrics'>) {
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'control' | 'metrics'>) {
   const activities = {
     ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
     ...createGateActivities(deps.gate),
     ...createReconciliationActivities({ ...deps.reconciliation, metrics: deps.metrics }),
     ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
+    ...createHaltActivities(deps.control.client),
   };
   return deps.metrics ? measuredActivities(activities, deps.metrics) : activities;
 }

@@ -7,7 +7,8 @@
  * All state lives in a `LeggingRun` per execution (no module-level state); every wait is a
  * workflow timer or condition, so a worker crash resumes exactly here from history.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, proxyActivities, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
+import type { GateActivities } from '../activities/gate';
 import type { AuditActivities } from '../activities/audit';
 import type { LegActivities, LegOrderInput } from '../activities/legs';
 import type { Intent, Leg } from '../domain/intent';
@@ -39,6 +40,12 @@ const { submitLeg } = proxyActivities<LegActivities>({
 const { lookupLeg, cancelLeg } = proxyActivities<LegActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+// Asked before every new entry order after the first (reprices, leg B): a kill switch engaged while
+// the intent works stops it at its next order even before the governor's push reaches it.
+const { checkGate } = proxyLocalActivities<GateActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '100 milliseconds', maximumInterval: '2 seconds', maximumAttempts: 5 },
 });
 const { recordAuditEvent } = proxyActivities<AuditActivities>({
   startToCloseTimeout: '10 seconds',
@@ -72,13 +79,26 @@ export class LeggingRun {
   private readonly pushed = new Map<string, OrderUpdateMessage>();
   private wake = false;
 
+  /** Added after legs-v1 shipped: executions from before it replay without the per-order gate. */
+  private readonly gatePerOrder: boolean;
+
   constructor(
     private readonly intent: Intent,
     private readonly intentId: string,
     private readonly executionId: string,
     /** Called after every observation, so the view, search attributes and ledger follow the leg. */
     private readonly onOrder: (role: OrderRole, orders: OrderSnapshot[], waiting: boolean) => void,
-  ) {}
+  ) {
+    this.gatePerOrder = patched('gate-per-order-v1');
+  }
+
+  /** False (and the intent is sent to its safe path) when the risk governor no longer allows new entry orders. */
+  private async mayEnter(leg: Pick<Leg, 'venue'>): Promise<boolean> {
+    if (!this.gatePerOrder) return true;
+    const decision = await checkGate({ kind: 'entry', strategy: this.intent.strategy, venues: [leg.venue] });
+    if (!decision.allowed) this.onCancel(`risk gate ${decision.level}${decision.safeMode ? ' (SAFE_MODE)' : ''}: ${decision.reason}`, 'risk governor');
+    return decision.allowed;
+  }
 
   onOrderUpdate(update: OrderUpdateMessage): void {
     if (!this.working.has(update.clientOrderId)) return; // not ours now (late or for a finished order)
@@ -110,6 +130,10 @@ export class LeggingRun {
     for (;;) {
       const left = dec(quantity).minus(dec(aggregateFills(orders).filledQuantity));
       if (left.lte(0) || this.cancelRequested) break;
+      // Leg A's first order was cleared by the intent's own gate check a moment ago; every later
+      // entry order asks again. Unwinds reduce exposure and are always allowed.
+      const first = role === 'A' && attempt === (opts.startAttempt ?? 1) - 1;
+      if (role !== 'U' && !first && !(await this.mayEnter(leg))) break;
       attempt += 1;
       const input: LegOrderInput = {
         intentId: this.intentId,

@@ -14,12 +14,14 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AuditActivities, AuditInput } from '../activities/audit';
+import type { HaltActivities, HaltRequest } from '../activities/halt-intents';
 import {
   acknowledgeSafeMode,
   applyBreakerSignal,
@@ -64,6 +66,11 @@ const { recordAuditEvent } = proxyActivities<AuditActivities>({
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
 
+const { haltInFlightIntents } = proxyActivities<HaltActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
+});
+
 /** Continue as new well before the history gets heavy (the server suggests it too). */
 const MAX_HISTORY_EVENTS = 5_000;
 
@@ -77,6 +84,8 @@ export async function riskGovernorWorkflow(input: GovernorInput = {}): Promise<n
   let state = input.state ?? initialGovernorState();
   let auditSeq = input.auditSeq ?? 0;
   const pendingAudits: AuditInput[] = [];
+  /** Kill switches engaged since the last pass: their in-flight intents are sent to the safe path. */
+  const pendingHalts: HaltRequest[] = [];
   const { workflowId, runId } = workflowInfo();
 
   const changed = (next: GovernorState, actor: string) => {
@@ -102,6 +111,7 @@ export async function riskGovernorWorkflow(input: GovernorInput = {}): Promise<n
     const parsed = killSwitchSignalSchema.safeParse(payload);
     if (!parsed.success) return changed(rejectSignal(state, 'killSwitch', formatZodError(parsed.error), workflowTimestamp()), 'signal');
     changed(applyKillSwitch(state, parsed.data, workflowTimestamp()), parsed.data.operator);
+    if (parsed.data.action === 'engage') pendingHalts.push({ taskQueue: workflowInfo().taskQueue, scope: parsed.data.scope, level: parsed.data.level, reason: parsed.data.reason, operator: parsed.data.operator });
   });
   setHandler(enterSafeModeSignal, (payload) => {
     const parsed = enterSafeModeSignalSchema.safeParse(payload);
@@ -159,6 +169,15 @@ export async function riskGovernorWorkflow(input: GovernorInput = {}): Promise<n
       const ticked = tickBreakers(state, Date.parse(at), at);
       if (ticked !== state) changed(ticked, 'breaker');
     }
+    // Halt first (an engaged switch must reach intents in flight at once), then audit. Added after
+    // the first release: governor histories from before it replay without the activity.
+    if (pendingHalts.length > 0 && patched('halt-in-flight-v1')) {
+      while (pendingHalts.length > 0) {
+        await haltInFlightIntents(pendingHalts[0]!);
+        pendingHalts.shift();
+      }
+    }
+    pendingHalts.length = 0;
     while (pendingAudits.length > 0) {
       await recordAuditEvent(pendingAudits[0]!);
       pendingAudits.shift();

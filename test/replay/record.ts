@@ -76,6 +76,16 @@ withBenchStack(async ({ client, taskQueue, sim }) => {
   await bad.result().catch(() => undefined);
   await save(client, bad.workflowId, 'order-intent.invalid');
 
+  // A kill switch engaged while an intent works: the governor pushes it to its safe path.
+  const haltGovernorId = `governor-halt-${tag}`;
+  await ensureGovernor(client, { workflowId: haltGovernorId, taskQueue });
+  await client.workflow.getHandle(haltGovernorId).signal('killSwitch', { action: 'engage', scope: 'strategy:nothing-runs-here', reason: 'replay', operator: 'rec' });
+  await client.workflow.getHandle(haltGovernorId).signal('killSwitch', { action: 'release', scope: 'strategy:nothing-runs-here', reason: 'replay over', operator: 'rec' });
+  await client.workflow.getHandle(haltGovernorId).query('governorState');
+  for (let i = 0; i < 100 && !(await client.workflow.getHandle(haltGovernorId).fetchHistory()).events?.some((e) => e.activityTaskCompletedEventAttributes); i++) await new Promise((r) => setTimeout(r, 50));
+  await client.workflow.getHandle(haltGovernorId).terminate('recording finished');
+  await save(client, haltGovernorId, 'risk-governor.halt-in-flight');
+
   const governorId = `governor-replay-${tag}`;
   await ensureGovernor(client, { workflowId: governorId, taskQueue });
   const governor = client.workflow.getHandle(governorId);
