@@ -17,7 +17,8 @@ export interface CapitalNeed {
   amount: string;
 }
 
-const SETTLEMENT_ASSET = { kalshi: 'USD', polymarket: 'USDC' } as const;
+/** The currency a binary venue settles in (and charges and pays in). */
+export const SETTLEMENT_ASSET = { kalshi: 'USD', polymarket: 'USDC' } as const;
 
 export function legCapital(leg: Leg): CapitalNeed {
   const price = dec(leg.limitPrice);

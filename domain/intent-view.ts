@@ -4,13 +4,14 @@
  */
 import type { Intent, Leg } from './intent';
 import type { OrderState } from './order';
+import type { SettledLeg } from './settlement';
 
 /**
  * The intent's own lifecycle: RECEIVED → RECORDED → LEG_A → LEG_B → (UNWINDING) → a terminal
  * phase. UNHEDGED is terminal for the workflow but not for the operator: exposure is left that the
  * unwind could not close (reconciliation escalates it).
  */
-export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'REJECTED' | 'LEG_A' | 'LEG_B' | 'UNWINDING' | 'COMPLETED' | 'UNHEDGED';
+export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'REJECTED' | 'LEG_A' | 'LEG_B' | 'UNWINDING' | 'SETTLING' | 'COMPLETED' | 'UNHEDGED';
 /** Phases after which an intent holds nothing: its capital must be released. */
 export const TERMINAL_INTENT_PHASES: readonly string[] = ['REJECTED', 'COMPLETED', 'UNHEDGED'];
 
@@ -71,6 +72,15 @@ export interface IntentView {
   /** Leg A's quantity not covered by leg B, and the orders that unwound it. */
   exposedQuantity?: string;
   unwind?: LegView;
+  settlement?: SettlementView;
+}
+
+export interface SettlementView {
+  /** Resolutions seen so far, by leg id (kept across continue-as-new while the others are awaited). */
+  resolved: Record<string, { result: string; payoutPerContract: string }>;
+  legs?: SettledLeg[];
+  realizedPnl?: string;
+  divergent?: boolean;
 }
 
 export function initialIntentView(intent: Intent, intentId: string, workflowId: string, runId: string): IntentView {

@@ -49,6 +49,15 @@ export const intentSchema = z
     priceTolerance: nonNegativeDecimalString.default('0'),
     /** Expected edge per contract after costs, as the signal loop computed it. */
     expectedEdge: decimalString.default('0'),
+    /**
+     * Hold the legs to their markets' resolution, then record payout, fees and realized PnL (and
+     * whether the venues resolved the pair differently). Off: the intent ends once legging is done.
+     */
+    awaitSettlement: z.boolean().default(false),
+    /** How often an unresolved market is asked again while the intent waits for settlement. */
+    settlementPollMs: z.number().int().min(100).max(86_400_000).default(60_000),
+    /** Polls per workflow run while waiting: the wait then continues as new, so its history stays small. */
+    settlementPollsPerRun: z.number().int().min(1).max(1_000).default(200),
     /** After this instant nothing new is submitted for the intent. */
     expiresAt: z.iso.datetime({ offset: true }).optional(),
   })

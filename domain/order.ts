@@ -140,3 +140,9 @@ export function applyFills(current: OrderSnapshot, fills: Fill[]): OrderSnapshot
 export function newOrderSnapshot(request: OrderRequest, at: string): OrderSnapshot {
   return { ...request, state: 'pending', filledQuantity: '0', fees: '0', updatedAt: at, tradeIds: [] };
 }
+
+/**
+ * Where a binary market stands for settlement: unresolved, or resolved with what one contract of
+ * the asked outcome pays ("1" or "0", in the venue's settlement currency).
+ */
+export type MarketResolution = { resolved: false; status: string } | { resolved: true; status: string; result: string; payoutPerContract: string };

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { parseOrThrow } from '../domain/validation';
-import { isTerminal, type OrderRequest, type OrderSnapshot } from '../domain/order';
+import { isTerminal, type MarketResolution, type OrderRequest, type OrderSnapshot } from '../domain/order';
+import type { Outcome } from '../domain/venue';
 import type { Venue } from '../domain/venue';
 import { VenueError } from '../domain/venue-errors';
 import { CoinbaseAdapter } from './coinbase/adapter';
@@ -28,6 +29,8 @@ export interface ExecutionVenue {
    * has it afterwards (undefined: the venue never had it). Cancelling a finished order is not an error.
    */
   cancel(request: OrderRequest): Promise<OrderSnapshot | undefined>;
+  /** Binary venues: whether the market has resolved and what a contract of `outcome` pays. */
+  resolution?(market: string, outcome: Outcome | undefined): Promise<MarketResolution>;
   close(): Promise<void>;
 }
 
@@ -40,9 +43,15 @@ interface AdapterLike {
 }
 
 /** One wrapper for all three: only "how to cancel a venue order id" differs. */
-function executionVenue(venue: Venue, adapter: AdapterLike, cancelById: (venueOrderId: string) => Promise<unknown>): ExecutionVenue {
+function executionVenue(
+  venue: Venue,
+  adapter: AdapterLike,
+  cancelById: (venueOrderId: string) => Promise<unknown>,
+  resolution?: ExecutionVenue['resolution'],
+): ExecutionVenue {
   return {
     venue,
+    ...(resolution ? { resolution } : {}),
     submit: (request) => adapter.submitOrder(request),
     lookup: (request) => adapter.findByClientOrderId(request),
     async cancel(request) {
@@ -72,8 +81,9 @@ export function executionVenuesForSimulator(sim: SimulatorDescription, posting?:
   });
   const coinbase = new CoinbaseAdapter({ restBaseUrl: sim.coinbase.restBaseUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem }, posting });
   return {
-    kalshi: executionVenue('kalshi', kalshi, (id) => kalshi.cancelOrder(id)),
-    polymarket: executionVenue('polymarket', polymarket, (id) => polymarket.cancelOrder(id)),
+    kalshi: executionVenue('kalshi', kalshi, (id) => kalshi.cancelOrder(id), (market, outcome) => kalshi.resolution(market, outcome ?? 'yes')),
+    // A Polymarket market is the outcome token itself: what it pays does not depend on `outcome`.
+    polymarket: executionVenue('polymarket', polymarket, (id) => polymarket.cancelOrder(id), (market) => polymarket.resolution(market)),
     coinbase: executionVenue('coinbase', coinbase, (id) => coinbase.cancelOrder(id)),
   };
 }

@@ -8,6 +8,7 @@ import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
 import { createHaltActivities } from '../activities/halt-intents';
 import { createLegActivities, type LegActivityDeps } from '../activities/legs';
+import { createSettlementActivities, type SettlementDeps } from '../activities/settlement';
 import type { Client } from '@temporalio/client';
 import { createReconciliationActivities, type ReconciliationDeps } from '../activities/reconciliation';
 import { measuredActivities, type LegworkMetrics } from '../infra/metrics';
@@ -22,6 +23,8 @@ export interface LegworkWorkerDeps {
   reconciliation: ReconciliationDeps;
   /** The venue adapters the legs trade through, and where their orders are recorded. */
   legs: Omit<LegActivityDeps, 'metrics'>;
+  /** Where settled legs' PnL is written (the venues are the legs' own). */
+  settlement: Omit<SettlementDeps, 'venues'>;
   /** The client the governor's kill switch uses to reach intents in flight. */
   control: { client: Client };
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
@@ -31,7 +34,7 @@ export interface LegworkWorkerDeps {
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'control' | 'metrics'>) {
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'control' | 'metrics'>) {
   const activities = {
     ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
@@ -39,6 +42,7 @@ export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate
     ...createReconciliationActivities({ ...deps.reconciliation, metrics: deps.metrics }),
     ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
     ...createHaltActivities(deps.control.client),
+    ...createSettlementActivities({ ...deps.settlement, venues: deps.legs.venues }),
   };
   return deps.metrics ? measuredActivities(activities, deps.metrics) : activities;
 }

@@ -26,10 +26,11 @@ export function activityDependencies(opts: {
   governorId: string;
   /** The adapters legs trade through (PAPER: the simulator's); none means intents cannot trade. */
   venues?: ExecutionVenues;
-}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'control'> {
+}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'control'> {
   return {
     ledger: opts.ledger.ledger,
     legs: { venues: opts.venues ?? {}, recordOrder: opts.ledger.recordOrder },
+    settlement: { recordPnl: opts.ledger.recordPnl, recordAudit: opts.ledger.ledger.recordAudit },
     control: { client: opts.client },
     gate: governorGate(opts.client, opts.governorId),
     // Venue reconcilers join here with the venue adapters.

@@ -6,7 +6,7 @@
  * leg B for what A filled → unwind what B did not cover → release capital → outcome.
  * Settlement (waiting for resolution) is not part of it yet.
  */
-import { ApplicationFailure, CancellationScope, defineQuery, defineSignal, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, defineQuery, defineSignal, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { GateActivities } from '../activities/gate';
 import type { IntentRecordingActivities } from '../activities/intent-recording';
 import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
@@ -17,6 +17,7 @@ import type { OrderSnapshot } from '../domain/order';
 import { SA_EXPOSURE, SA_INTENT_STATE, SA_LEG_A_STATE, SA_LEG_B_STATE, SA_MARKET, SA_STRATEGY, SA_STUCK_SINCE, SA_VENUES } from '../domain/search-attributes';
 import { ValidationError } from '../domain/validation';
 import { legOrderViews, LeggingRun, type LegResult, type OrderUpdateMessage } from './legging';
+import { heldLegs, settle, type SettlementResume } from './settlement';
 
 export const stateQuery = defineQuery<IntentView>('state');
 /** Order updates from a venue's user-stream router, keyed by client order id. */
@@ -49,7 +50,7 @@ const hotPath = proxyLocalActivities<IntentRecordingActivities & GateActivities>
   retry: { initialInterval: '100 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds', nonRetryableErrorTypes: ['ValidationError'] },
 });
 
-export async function orderIntentWorkflow(input: IntentInput): Promise<IntentView> {
+export async function orderIntentWorkflow(input: IntentInput, resume?: SettlementResume): Promise<IntentView> {
   let intent: Intent;
   try {
     intent = parseIntent(input);
@@ -64,6 +65,7 @@ export async function orderIntentWorkflow(input: IntentInput): Promise<IntentVie
   const record = hot ? hotPath.recordIntentAccepted : recordIntentAccepted;
   const gate = hot ? hotPath.checkGate : checkGate;
   const reserve = hot ? hotPath.reserveIntentCapital : reserveIntentCapital;
+  if (resume) return resumeSettlement(intent, resume);
   let view = initialIntentView(intent, intentIdFor(intent.opportunityId), workflowId, runId);
   setHandler(stateQuery, () => view);
 
@@ -94,19 +96,53 @@ export async function orderIntentWorkflow(input: IntentInput): Promise<IntentVie
   // cancelled (non-cancellable scope). The legs themselves run inside the try (issue 6).
   if (patched('capital-v1')) {
     const { reserved } = await reserve({ intentId: view.intentId, intent });
-    try {
+    await withCapitalReleased(view.intentId, reserved, async () => {
       // Added after the first release: executions from before it never traded (replay-safe).
       if (patched('legs-v1')) {
         const ended = await runLegs(intent, view, (v) => (view = v));
         view = ended;
+        if (intent.awaitSettlement && heldLegs(view).length > 0) view = await settle(intent, view, (v) => (view = v));
       }
-    } finally {
-      await CancellationScope.nonCancellable(() =>
-        releaseIntentCapital({ intentId: view.intentId, legIds: reserved.map((id) => id.slice(view.intentId.length + 1)), reason: 'intent finished' }),
-      );
+    });
+  }
+  return finishIntent(view);
+}
+
+/**
+ * Runs `fn` with the intent's capital reserved and releases it on every way out (in a scope that
+ * cannot be cancelled) — except continue-as-new, where the next run still holds the positions.
+ */
+async function withCapitalReleased(intentId: string, reserved: string[], fn: () => Promise<void>): Promise<void> {
+  let continuing = false;
+  try {
+    await fn();
+  } catch (err) {
+    continuing = err instanceof ContinueAsNew;
+    throw err;
+  } finally {
+    if (!continuing) {
+      await CancellationScope.nonCancellable(() => releaseIntentCapital({ intentId, legIds: reserved.map((id) => id.slice(intentId.length + 1)), reason: 'intent finished' }));
     }
   }
+}
 
+/** A settlement wait carried over by continue-as-new: the legs are done and the capital still reserved. */
+async function resumeSettlement(intent: Intent, resume: SettlementResume): Promise<IntentView> {
+  const { runId } = workflowInfo();
+  let view: IntentView = { ...resume.settle, runId };
+  setHandler(stateQuery, () => view);
+  publishSearchAttributes(view);
+  const reserved = intent.legs.map((l) => `${view.intentId}:${l.legId}`);
+  await withCapitalReleased(view.intentId, reserved, async () => {
+    view = await settle(intent, view, (v) => (view = v));
+  });
+  return finishIntent(view);
+}
+
+/** The terminal phase, recorded in the ledger and the search attributes. */
+async function finishIntent(start: IntentView): Promise<IntentView> {
+  const { runId } = workflowInfo();
+  let view = start;
   const terminal: IntentPhase = view.phase === 'UNHEDGED' || view.phase === 'REJECTED' ? view.phase : 'COMPLETED';
   // Added after the first release (replay-safe): the ledger learns the terminal state too.
   if (patched('record-completion-v1')) {

@@ -29,13 +29,13 @@ const intent = (id: string, over: Partial<IntentInput> = {}, aPrice = '0.43'): I
 });
 
 /** Existing histories are never overwritten: they prove compatibility with older executions. */
-async function save(client: Client, workflowId: string, name: string): Promise<void> {
+async function save(client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
   const file = path.join(OUT, `${name}.json`);
   if (fs.existsSync(file) && !process.argv.includes('--force')) {
     process.stderr.write(`kept existing ${name} (rename it, or --force to replace)\n`);
     return;
   }
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   fs.writeFileSync(file, `${historyToJSON(history)}\n`);
   process.stderr.write(`recorded ${name} (${history.events?.length ?? 0} events)\n`);
 }
@@ -75,6 +75,16 @@ withBenchStack(async ({ client, taskQueue, sim }) => {
   const bad = await client.workflow.start('orderIntentWorkflow', { workflowId: `intent-replay-bad-${tag}`, taskQueue, args: [{ ...intent('x'), legs: [] }] });
   await bad.result().catch(() => undefined);
   await save(client, bad.workflowId, 'order-intent.invalid');
+
+  // Settlement: both legs held to resolution, one continue-as-new of the wait, then resolved.
+  const settling = await startIntent(client, intent(`replay-settled-${tag}`, { awaitSettlement: true, settlementPollMs: 100, settlementPollsPerRun: 2 }), { taskQueue });
+  while ((await client.workflow.getHandle(settling.workflowId).query(stateQuery)).runId === settling.firstExecutionRunId) await new Promise((r) => setTimeout(r, 50));
+  const d = sim.describe();
+  await fetch(`${d.kalshi.adminUrl}/resolve`, { method: 'POST', body: JSON.stringify({ ticker: BENCH_KALSHI_MARKET, result: 'yes' }) });
+  await fetch(`${d.polymarket.adminUrl}/resolve`, { method: 'POST', body: JSON.stringify({ token_id: BENCH_POLYMARKET_TOKEN, winner: false }) });
+  await client.workflow.getHandle(settling.workflowId).result();
+  await save(client, settling.workflowId, 'order-intent.settled-after-continue-as-new');
+  await save(client, settling.workflowId, 'order-intent.settling-first-run', settling.firstExecutionRunId);
 
   // A kill switch engaged while an intent works: the governor pushes it to its safe path.
   const haltGovernorId = `governor-halt-${tag}`;

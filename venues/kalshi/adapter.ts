@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { dec, decStr } from '../../domain/money';
-import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
+import { newOrderSnapshot, type MarketResolution, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { kalshiCentsToPrice, priceToKalshiCents, quantityToKalshiCount } from '../../domain/units';
 import { VenueError } from '../../domain/venue-errors';
 import { VenueHttpClient, type PostingPolicy } from '../http/client';
@@ -35,6 +35,7 @@ const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.st
 const ordersResponse = z.object({ orders: z.array(orderSchema) });
 const orderResponse = z.object({ order: orderSchema });
 const balanceResponse = z.object({ balance: z.number().int() });
+const marketResponse = z.object({ market: z.object({ ticker: z.string(), status: z.string(), result: z.string().default('') }) });
 const bookLevels = z.array(z.tuple([z.number(), z.number()])).nullable();
 const orderbookResponse = z.object({ orderbook: z.object({ yes: bookLevels, no: bookLevels }) });
 
@@ -132,6 +133,13 @@ export class KalshiAdapter {
 
   async cancelOrder(venueOrderId: string): Promise<void> {
     await this.http.call('DELETE', `/portfolio/orders/${encodeURIComponent(venueOrderId)}`, orderResponse, { endpoint: 'DELETE /portfolio/orders/{id}' });
+  }
+
+  /** Settlement status of a market: resolved once Kalshi reports a yes/no result. */
+  async resolution(market: string, outcome: 'yes' | 'no'): Promise<MarketResolution> {
+    const { market: m } = await this.http.call('GET', `/markets/${encodeURIComponent(market)}`, marketResponse, { endpoint: 'GET /markets/{ticker}' });
+    if (m.result !== 'yes' && m.result !== 'no') return { resolved: false, status: m.status };
+    return { resolved: true, status: m.status, result: m.result, payoutPerContract: m.result === outcome ? '1' : '0' };
   }
 
   /** Cash available, in dollars (Kalshi reports cents). */

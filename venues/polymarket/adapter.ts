@@ -7,7 +7,7 @@
 import type { LocalAccount } from 'viem';
 import { z } from 'zod';
 import { dec, decStr } from '../../domain/money';
-import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
+import { newOrderSnapshot, type MarketResolution, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { polymarketOrderAmounts } from '../../domain/units';
 import { VenueError } from '../../domain/venue-errors';
 import { VenueHttpClient, type PostingPolicy } from '../http/client';
@@ -18,6 +18,7 @@ import { CTF_EXCHANGE, orderHash, POLYGON_CHAIN_ID, saltFor, SIDE, signOrder, ZE
 const orderSchema = z.object({ id: z.string(), status: z.enum(['LIVE', 'MATCHED', 'CANCELED']), original_size: z.string(), size_matched: z.string(), price: z.string() });
 const postSchema = z.object({ success: z.boolean(), errorMsg: z.string().optional(), orderID: z.string().optional(), status: z.string().optional() });
 const errorResponse = z.object({ error: z.string() });
+const marketSchema = z.object({ condition_id: z.string(), closed: z.boolean(), tokens: z.array(z.object({ token_id: z.string(), outcome: z.string(), winner: z.boolean() })) });
 const cancelResponse = z.object({ canceled: z.array(z.string()), not_canceled: z.record(z.string(), z.string()) });
 const STATE: Record<z.infer<typeof orderSchema>['status'], OrderState> = { LIVE: 'open', MATCHED: 'filled', CANCELED: 'cancelled' };
 
@@ -123,6 +124,14 @@ export class PolymarketAdapter {
     const found = await this.getOrder(request, hash);
     if (!found) throw new VenueError({ venue: 'polymarket', endpoint: 'POST /order', errorClass: 'unknown', message: `order ${hash} not found after submit` });
     return found;
+  }
+
+  /** Settlement status of a token's market: resolved once the market is closed with a winner. */
+  async resolution(tokenId: string): Promise<MarketResolution> {
+    const m = await this.http.call('GET', `/markets/${encodeURIComponent(tokenId)}`, marketSchema, { endpoint: 'GET /markets/{condition_id}' });
+    const token = m.tokens.find((t) => t.token_id === tokenId);
+    if (!m.closed || !token) return { resolved: false, status: m.closed ? 'closed' : 'open' };
+    return { resolved: true, status: 'closed', result: token.winner ? 'won' : 'lost', payoutPerContract: token.winner ? '1' : '0' };
   }
 
   async cancelOrder(hash: string): Promise<{ cancelled: boolean; reason?: string }> {

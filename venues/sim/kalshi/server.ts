@@ -58,6 +58,8 @@ const faultSchema = z.object({
 });
 type Fault = z.infer<typeof faultSchema>;
 
+const resolveSchema = z.object({ ticker: z.string().min(1), result: z.enum(['yes', 'no']) });
+
 interface Level {
   price: number; // cents
   count: number;
@@ -82,6 +84,13 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     books.set(ticker, { yes: b.yes.map(([price, count]) => ({ price, count })), no: b.no.map(([price, count]) => ({ price, count })) });
   }
   let balance = opts.balanceCents ?? 10_000_000;
+  /** Markets resolved through the admin API: ticker → result. */
+  const results = new Map<string, 'yes' | 'no'>();
+  const marketOf = (ticker: string) => {
+    const result = results.get(ticker);
+    // Kalshi's market object, the fields settlement reads: status and result ("" until determined).
+    return { ticker, status: result ? 'settled' : 'active', result: result ?? '' };
+  };
   const orders = new Map<string, KalshiSimOrder>();
   const byClientId = new Map<string, KalshiSimOrder>();
   const orderLog: KalshiSimOrder[] = [];
@@ -198,6 +207,13 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       return json(res, 200, { faults });
     }
     if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
+    if (url.pathname === '/_sim/resolve' && req.method === 'POST') {
+      const parsed = resolveSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return error(res, 400, 'invalid_resolution', formatZodError(parsed.error));
+      if (!books.has(parsed.data.ticker)) return error(res, 404, 'market_not_found', `no market ${parsed.data.ticker}`);
+      results.set(parsed.data.ticker, parsed.data.result);
+      return json(res, 200, { market: marketOf(parsed.data.ticker) });
+    }
 
     const auth = verifyKalshiRequest(req.headers, key, { method: req.method ?? 'GET', path: url.pathname }, Date.now());
     if (!auth.ok) return error(res, 401, 'authentication_error', auth.reason);
@@ -263,6 +279,11 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       return json(res, 200, { order: o, reduced_by: o.remaining_count });
     }
     if (endpoint === `GET ${API}/portfolio/balance`) return json(res, 200, { balance });
+    const market = new RegExp(`^${API}/markets/([^/]+)$`).exec(url.pathname);
+    if (market && req.method === 'GET') {
+      if (!books.has(market[1]!)) return error(res, 404, 'market_not_found', 'no such market');
+      return json(res, 200, { market: marketOf(market[1]!) });
+    }
     const ob = new RegExp(`^${API}/markets/([^/]+)/orderbook$`).exec(url.pathname);
     if (ob && req.method === 'GET') {
       if (!books.has(ob[1]!)) return error(res, 404, 'market_not_found', 'no such market');

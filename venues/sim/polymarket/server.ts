@@ -72,6 +72,15 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
     Object.entries(seed).map(([token, b]) => [token, { bids: b.bids.map(([p, s]) => ({ price: dec(p), size: dec(s) })), asks: b.asks.map(([p, s]) => ({ price: dec(p), size: dec(s) })) }]),
   );
   const orders = new Map<string, PolySimOrder>();
+  /** Resolved tokens: token id → whether it won. */
+  const winners = new Map<string, boolean>();
+  // The CLOB's market object (GET /markets/{condition_id}); the simulator lists each token as its
+  // own market (condition id = token id), which is all settlement needs: closed, and the winner.
+  const marketOf = (token: string) => ({
+    condition_id: token,
+    closed: winners.has(token),
+    tokens: [{ token_id: token, outcome: 'Yes', winner: winners.get(token) ?? false }],
+  });
   const orderLog: PolySimOrder[] = [];
   const faults: z.infer<typeof faultSchema>[] = [];
   const takeFault = (endpoint: string) => {
@@ -107,6 +116,18 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       return json(res, 200, { faults });
     }
     if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
+    if (url.pathname === '/_sim/resolve' && req.method === 'POST') {
+      const parsed = z.object({ token_id: z.string().min(1), winner: z.boolean() }).safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
+      if (!books.has(parsed.data.token_id)) return json(res, 404, { error: 'market not found' });
+      winners.set(parsed.data.token_id, parsed.data.winner);
+      return json(res, 200, marketOf(parsed.data.token_id));
+    }
+    const market = /^\/markets\/([^/]+)$/.exec(url.pathname);
+    if (market && req.method === 'GET') {
+      if (!books.has(market[1]!)) return json(res, 404, { error: 'market not found' });
+      return json(res, 200, marketOf(market[1]!));
+    }
     if (endpoint === 'GET /book') {
       const book = books.get(url.searchParams.get('token_id') ?? '');
       if (!book) return json(res, 404, { error: 'market not found' });

@@ -1,0 +1,62 @@
+/**
+ * Settlement's venue and ledger side: ask a venue whether a market has resolved, and write what
+ * an intent's held legs realized (one PnL event per leg, keyed so a retry writes nothing twice,
+ * and an audit event that says whether the venues resolved the pair consistently).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { MarketResolution } from '../domain/order';
+import type { SettledLeg } from '../domain/settlement';
+import type { Outcome, Venue } from '../domain/venue';
+import { VenueError } from '../domain/venue-errors';
+import type { AuditEventArgs, PnlEventRecord } from '../ledger';
+import type { ExecutionVenues } from '../venues/execution';
+
+export interface SettlementDeps {
+  venues: ExecutionVenues;
+  recordPnl(event: PnlEventRecord): Promise<unknown>;
+  recordAudit(event: AuditEventArgs): Promise<unknown>;
+}
+
+export function createSettlementActivities(deps: SettlementDeps) {
+  return {
+    async marketResolution(input: { venue: Venue; market: string; outcome?: Outcome }): Promise<MarketResolution> {
+      const venue = deps.venues[input.venue];
+      if (!venue?.resolution) throw ApplicationFailure.nonRetryable(`no settlement source for ${input.venue} on this worker`, 'VenueNotConfigured');
+      try {
+        return await venue.resolution(input.market, input.outcome);
+      } catch (err) {
+        if (err instanceof VenueError) throw ApplicationFailure.create({ message: err.message, type: err.errorClass === 'permanent' ? 'VenuePermanent' : 'VenueRetryable', nonRetryable: err.errorClass === 'permanent', details: [err.toFailureDetails()] });
+        throw err;
+      }
+    },
+
+    async recordSettlement(input: { intentId: string; executionId: string; legs: SettledLeg[]; realizedPnl: string; divergent: boolean }): Promise<void> {
+      for (const leg of input.legs) {
+        await deps.recordPnl({
+          id: `${input.intentId}:settlement:${leg.legId}`,
+          intentId: input.intentId,
+          venue: leg.venue,
+          market: leg.market,
+          kind: 'settlement',
+          amount: leg.realizedPnl,
+          fees: leg.fees,
+          currency: leg.currency,
+          data: { result: leg.result, payoutPerContract: leg.payoutPerContract, quantity: leg.quantity, payout: leg.payout, cost: leg.cost, divergent: input.divergent },
+        });
+      }
+      await deps.recordAudit({
+        id: `${input.intentId}:settled`,
+        actor: 'orderIntentWorkflow',
+        action: input.divergent ? 'intent.settled.divergent' : 'intent.settled',
+        reason: input.divergent
+          ? `the venues resolved the pair differently (${input.legs.map((l) => `${l.venue} ${l.market}: ${l.result}`).join(', ')}); realized PnL ${input.realizedPnl}`
+          : `settled: realized PnL ${input.realizedPnl}`,
+        intentId: input.intentId,
+        executionId: input.executionId,
+        data: { realizedPnl: input.realizedPnl, divergent: input.divergent },
+      });
+    },
+  };
+}
+
+export type SettlementActivities = ReturnType<typeof createSettlementActivities>;
