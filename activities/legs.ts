@@ -10,6 +10,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { orderRequestSchema, type OrderRequest, type OrderSnapshot } from '../domain/order';
 import { parseOrThrow } from '../domain/validation';
+import type { Action, Outcome, Venue } from '../domain/venue';
 import { VenueError } from '../domain/venue-errors';
 import type { LegworkMetrics } from '../infra/metrics';
 import type { OrderRecord } from '../ledger/orders';
@@ -107,6 +108,17 @@ export function createLegActivities(deps: LegActivityDeps) {
       }
       deps.metrics?.orderOutcomes.inc({ venue: request.venue, outcome: order.state });
       return record(input, order);
+    },
+
+    /** Where the leg would trade now (best ask to buy, best bid to sell); undefined when nothing is quoted. */
+    async quoteLeg(input: { venue: Venue; market: string; outcome?: Outcome; action: Action }): Promise<{ price: string; size: string } | undefined> {
+      const venue = deps.venues[input.venue];
+      if (!venue?.touch) return undefined;
+      try {
+        return await venue.touch(input.market, input.outcome, input.action);
+      } catch (err) {
+        throw asFailure(err);
+      }
     },
 
     /** The order as the venue has it now (a lookup by client order id); `unknown` when the venue has none. */

@@ -9,7 +9,8 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { parseOrThrow } from '../domain/validation';
 import { isTerminal, type MarketResolution, type OrderRequest, type OrderSnapshot } from '../domain/order';
-import type { Outcome } from '../domain/venue';
+import type { Action, Outcome } from '../domain/venue';
+import { dec, decStr, ONE } from '../domain/money';
 import type { Venue } from '../domain/venue';
 import { VenueError } from '../domain/venue-errors';
 import { CoinbaseAdapter } from './coinbase/adapter';
@@ -29,6 +30,11 @@ export interface ExecutionVenue {
    * has it afterwards (undefined: the venue never had it). Cancelling a finished order is not an error.
    */
   cancel(request: OrderRequest): Promise<OrderSnapshot | undefined>;
+  /**
+   * The price an order would trade at now: the best ask to buy, the best bid to sell (for the
+   * outcome on binary venues), with the size there; undefined when that side is empty.
+   */
+  touch?(market: string, outcome: Outcome | undefined, action: Action): Promise<{ price: string; size: string } | undefined>;
   /** Binary venues: whether the market has resolved and what a contract of `outcome` pays. */
   resolution?(market: string, outcome: Outcome | undefined): Promise<MarketResolution>;
   close(): Promise<void>;
@@ -48,10 +54,12 @@ function executionVenue(
   adapter: AdapterLike,
   cancelById: (venueOrderId: string) => Promise<unknown>,
   resolution?: ExecutionVenue['resolution'],
+  touch?: ExecutionVenue['touch'],
 ): ExecutionVenue {
   return {
     venue,
     ...(resolution ? { resolution } : {}),
+    ...(touch ? { touch } : {}),
     submit: (request) => adapter.submitOrder(request),
     lookup: (request) => adapter.findByClientOrderId(request),
     async cancel(request) {
@@ -81,11 +89,36 @@ export function executionVenuesForSimulator(sim: SimulatorDescription, posting?:
   });
   const coinbase = new CoinbaseAdapter({ restBaseUrl: sim.coinbase.restBaseUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem }, posting });
   return {
-    kalshi: executionVenue('kalshi', kalshi, (id) => kalshi.cancelOrder(id), (market, outcome) => kalshi.resolution(market, outcome ?? 'yes')),
+    kalshi: executionVenue(
+      'kalshi',
+      kalshi,
+      (id) => kalshi.cancelOrder(id),
+      (market, outcome) => kalshi.resolution(market, outcome ?? 'yes'),
+      async (market, outcome, action) => touchOf(outcome === 'no' ? complementBook(await kalshi.orderBook(market)) : await kalshi.orderBook(market), action),
+    ),
     // A Polymarket market is the outcome token itself: what it pays does not depend on `outcome`.
-    polymarket: executionVenue('polymarket', polymarket, (id) => polymarket.cancelOrder(id), (market) => polymarket.resolution(market)),
+    polymarket: executionVenue(
+      'polymarket',
+      polymarket,
+      (id) => polymarket.cancelOrder(id),
+      (market) => polymarket.resolution(market),
+      async (market, _outcome, action) => touchOf(await polymarket.orderBook(market), action),
+    ),
     coinbase: executionVenue('coinbase', coinbase, (id) => coinbase.cancelOrder(id)),
   };
+}
+
+type Book = { bids: [string, string][]; asks: [string, string][] };
+
+function touchOf(book: Book, action: Action): { price: string; size: string } | undefined {
+  const level = action === 'buy' ? book.asks[0] : book.bids[0];
+  return level ? { price: level[0], size: level[1] } : undefined;
+}
+
+/** Kalshi's YES book seen from NO: a NO ask is 1 − a YES bid, a NO bid is 1 − a YES ask. */
+function complementBook(yes: Book): Book {
+  const flip = (levels: [string, string][]) => levels.map(([p, n]): [string, string] => [decStr(ONE.minus(dec(p))), n]);
+  return { bids: flip(yes.asks), asks: flip(yes.bids) };
 }
 
 export async function closeExecutionVenues(venues: ExecutionVenues): Promise<void> {

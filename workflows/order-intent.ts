@@ -9,6 +9,7 @@
 import { ApplicationFailure, CancellationScope, ContinueAsNew, defineQuery, defineSignal, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { GateActivities } from '../activities/gate';
 import type { IntentRecordingActivities } from '../activities/intent-recording';
+import type { LegActivities } from '../activities/legs';
 import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
 import { initialIntentView, withPhase, type IntentOutcome, type IntentPhase, type IntentView, type LegView } from '../domain/intent-view';
 import { aggregateFills, exposedQuantity, exposureNotional, unwindLeg, unwindPrice, type OrderRole } from '../domain/legging';
@@ -32,6 +33,11 @@ const { recordIntentAccepted, recordIntentOutcome, reserveIntentCapital, release
   // Short: a worker that dies mid-write is noticed quickly and the write is retried elsewhere.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: ['ValidationError'] },
+});
+
+const { quoteLeg } = proxyActivities<LegActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '100 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 10 },
 });
 
 const { checkGate } = proxyActivities<GateActivities>({
@@ -201,7 +207,13 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
     if (legB && !run.cancelRequested) {
       set(withPhase(view, 'LEG_B'));
       publishSearchAttributes(view);
-      b = await run.workLeg('B', legB, a.filledQuantity, { windowMs: intent.leggingWindowMs, timeInForce: legB.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs });
+      // Added after legs-v1: re-check leg B's quote before sending it (replay-safe).
+      const stale = patched('leg-b-quote-v1') ? await legBQuoteProblem(intent, legB, run) : undefined;
+      if (stale) {
+        set({ ...view, legs: view.legs.map((l) => (l.legId === 'B' ? { ...l, phase: 'SKIPPED' } : l)) });
+      } else {
+        b = await run.workLeg('B', legB, a.filledQuantity, { windowMs: intent.leggingWindowMs, timeInForce: legB.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs });
+      }
     }
   } catch (err) {
     // The workflow itself was cancelled (e.g. `temporal workflow cancel`): clean up like an operator cancel.
@@ -217,6 +229,23 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
     return finish(view, 'COMPLETED', full ? 'FILLED' : 'PARTIAL', `leg A filled ${a.filledQuantity} of ${legA.quantity}`, '0');
   }
   return CancellationScope.nonCancellable(() => unwindExposure(intent, run, a, b, set, () => view));
+}
+
+/**
+ * Why leg B should not be sent, if it should not: nothing quoted on its side, or the touch has moved
+ * beyond the intent's price tolerance from B's limit (the edge the signal loop saw is gone). Leg A's
+ * fill is then unwound instead of hedged at a price the intent never accepted. Audited.
+ */
+async function legBQuoteProblem(intent: Intent, legB: Intent['legs'][number], run: LeggingRun): Promise<string | undefined> {
+  const quote = await quoteLeg({ venue: legB.venue, market: legB.market, ...(legB.outcome ? { outcome: legB.outcome } : {}), action: legB.action });
+  const worst = legB.action === 'buy' ? dec(legB.limitPrice).plus(dec(intent.priceTolerance)) : dec(legB.limitPrice).minus(dec(intent.priceTolerance));
+  const problem = !quote
+    ? `nothing quoted to ${legB.action} on ${legB.venue} ${legB.market}`
+    : (legB.action === 'buy' ? dec(quote.price).gt(worst) : dec(quote.price).lt(worst))
+      ? `leg B's touch ${quote.price} is beyond its limit ${legB.limitPrice} ± tolerance ${intent.priceTolerance}`
+      : undefined;
+  if (problem) await run.audit('leg.B.skipped', `${problem}: leg B not sent, leg A's fill is unwound`, { quote: quote ?? null });
+  return problem;
 }
 
 /** Unwinds leg A's quantity that leg B did not cover, in a scope nothing can cancel. */

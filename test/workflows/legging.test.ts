@@ -120,6 +120,28 @@ describe('legging paths', () => {
     await expectNothingReserved(intentId);
   });
 
+  it("leg B's quote moved beyond tolerance: leg B is never sent and leg A is unwound", async () => {
+    const input = sampleIntent('leg-b-stale');
+    const intentId = intentIdFor(input.opportunityId);
+    await withTestWorker(
+      'leg-b-stale',
+      async ({ client, taskQueue, sim }) => {
+        const view = await (await startIntent(client, input, { taskQueue })).result();
+        expect(view).toMatchObject({ phase: 'COMPLETED', outcome: 'UNWOUND', exposedQuantity: '0' });
+        expect(view.legs[1]!.phase).toBe('SKIPPED');
+        expect(sim.polymarket.orderLog).toHaveLength(0);
+        expect(sim.kalshi.orderLog.map((o) => [o.action, o.fill_count])).toEqual([
+          ['buy', 25],
+          ['sell', 25],
+        ]);
+      },
+      // Leg B may pay up to 55¢ + 2¢; the token is now offered at 60¢.
+      { simulator: { books: { polymarket: { [POLY]: { bids: [['0.52', '100']], asks: [['0.60', '100']] } } } } },
+    );
+    expect(await countRows('audit_events', `intent_id = $1 AND action = 'leg.B.skipped' AND reason LIKE '%beyond its limit 0.55%'`, [intentId])).toBe(1);
+    await expectNothingReserved(intentId);
+  });
+
   it('leg B partly filled: the remainder is cancelled and exactly the uncovered quantity is unwound', async () => {
     const input = sampleIntent('leg-b-partial', { leggingWindowMs: 800, maxReprices: 0 });
     const intentId = intentIdFor(input.opportunityId);

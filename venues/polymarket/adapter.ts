@@ -18,6 +18,8 @@ import { CTF_EXCHANGE, orderHash, POLYGON_CHAIN_ID, saltFor, SIDE, signOrder, ZE
 const orderSchema = z.object({ id: z.string(), status: z.enum(['LIVE', 'MATCHED', 'CANCELED']), original_size: z.string(), size_matched: z.string(), price: z.string() });
 const postSchema = z.object({ success: z.boolean(), errorMsg: z.string().optional(), orderID: z.string().optional(), status: z.string().optional() });
 const errorResponse = z.object({ error: z.string() });
+const bookLevel = z.object({ price: z.string(), size: z.string() });
+const bookSchema = z.object({ asset_id: z.string(), bids: z.array(bookLevel), asks: z.array(bookLevel) });
 const marketSchema = z.object({ condition_id: z.string(), closed: z.boolean(), tokens: z.array(z.object({ token_id: z.string(), outcome: z.string(), winner: z.boolean() })) });
 const cancelResponse = z.object({ canceled: z.array(z.string()), not_canceled: z.record(z.string(), z.string()) });
 const STATE: Record<z.infer<typeof orderSchema>['status'], OrderState> = { LIVE: 'open', MATCHED: 'filled', CANCELED: 'cancelled' };
@@ -124,6 +126,16 @@ export class PolymarketAdapter {
     const found = await this.getOrder(request, hash);
     if (!found) throw new VenueError({ venue: 'polymarket', endpoint: 'POST /order', errorClass: 'unknown', message: `order ${hash} not found after submit` });
     return found;
+  }
+
+  /** The token's book, best first on both sides (the CLOB lists bids ascending and asks descending). */
+  async orderBook(tokenId: string): Promise<{ bids: [string, string][]; asks: [string, string][] }> {
+    const book = await this.http.call('GET', '/book', bookSchema, { query: new URLSearchParams({ token_id: tokenId }) });
+    const levels = (side: z.infer<typeof bookLevel>[]): [string, string][] => side.map((l) => [decStr(dec(l.price)), decStr(dec(l.size))]);
+    return {
+      bids: levels(book.bids).sort((a, b) => dec(b[0]).comparedTo(dec(a[0]))),
+      asks: levels(book.asks).sort((a, b) => dec(a[0]).comparedTo(dec(b[0]))),
+    };
   }
 
   /** Settlement status of a token's market: resolved once the market is closed with a winner. */
