@@ -16,6 +16,8 @@ import { VenueError } from '../domain/venue-errors';
 import { CoinbaseAdapter } from './coinbase/adapter';
 import type { PostingPolicy } from './http/client';
 import { KalshiAdapter } from './kalshi/adapter';
+import { kalshiUserStream } from './kalshi/user-stream';
+import type { RouterDeps } from '../activities/user-stream-router';
 import { PolymarketAdapter } from './polymarket/adapter';
 import type { SimulatorDescription } from './sim';
 
@@ -108,6 +110,11 @@ export function executionVenuesForSimulator(sim: SimulatorDescription, posting?:
   };
 }
 
+/** PAPER mode: the simulator's private user streams (Kalshi's `fill` channel), for the router. */
+export function userStreamsForSimulator(sim: SimulatorDescription): RouterDeps['userStreams'] {
+  return { kalshi: () => kalshiUserStream({ wsUrl: sim.kalshi.wsUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } }) };
+}
+
 type Book = { bids: [string, string][]; asks: [string, string][] };
 
 function touchOf(book: Book, action: Action): { price: string; size: string } | undefined {
@@ -126,7 +133,7 @@ export async function closeExecutionVenues(venues: ExecutionVenues): Promise<voi
 }
 
 const simulatorDescriptionSchema = z.object({
-  kalshi: z.object({ restBaseUrl: z.url(), adminUrl: z.url(), apiKeyId: z.string().min(1), privateKeyPem: z.string().min(1) }),
+  kalshi: z.object({ restBaseUrl: z.url(), wsUrl: z.url(), adminUrl: z.url(), apiKeyId: z.string().min(1), privateKeyPem: z.string().min(1) }),
   polymarket: z.object({
     restBaseUrl: z.url(),
     adminUrl: z.url(),

@@ -9,6 +9,7 @@ import { createIntentRecordingActivities, type IntentLedger } from '../activitie
 import { createHaltActivities } from '../activities/halt-intents';
 import { createLegActivities, type LegActivityDeps } from '../activities/legs';
 import { createSettlementActivities, type SettlementDeps } from '../activities/settlement';
+import { createRouterActivities, type RouterDeps } from '../activities/user-stream-router';
 import type { Client } from '@temporalio/client';
 import { createReconciliationActivities, type ReconciliationDeps } from '../activities/reconciliation';
 import { measuredActivities, type LegworkMetrics } from '../infra/metrics';
@@ -25,6 +26,8 @@ export interface LegworkWorkerDeps {
   legs: Omit<LegActivityDeps, 'metrics'>;
   /** Where settled legs' PnL is written (the venues are the legs' own). */
   settlement: Omit<SettlementDeps, 'venues'>;
+  /** The venues' private streams and the ledger's order owners, for the user-stream routers. */
+  router: Pick<RouterDeps, 'userStreams' | 'findOwner'>;
   /** The client the governor's kill switch uses to reach intents in flight. */
   control: { client: Client };
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
@@ -34,7 +37,7 @@ export interface LegworkWorkerDeps {
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'control' | 'metrics'>) {
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'control' | 'metrics'>) {
   const activities = {
     ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
@@ -43,6 +46,7 @@ export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate
     ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
     ...createHaltActivities(deps.control.client),
     ...createSettlementActivities({ ...deps.settlement, venues: deps.legs.venues }),
+    ...createRouterActivities({ ...deps.router, venues: deps.legs.venues, client: deps.control.client }),
   };
   return deps.metrics ? measuredActivities(activities, deps.metrics) : activities;
 }

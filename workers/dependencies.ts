@@ -4,6 +4,7 @@ import { governorGate } from '../activities/gate';
 import type { WorkflowFate } from '../activities/reconciliation';
 import type { IntentView } from '../domain/intent-view';
 import type { ExecutionVenues } from '../venues/execution';
+import type { RouterDeps } from '../activities/user-stream-router';
 import type { LegworkWorkerDeps } from './create-worker';
 import type { openIntentLedger } from './ledger-wiring';
 
@@ -26,11 +27,14 @@ export function activityDependencies(opts: {
   governorId: string;
   /** The adapters legs trade through (PAPER: the simulator's); none means intents cannot trade. */
   venues?: ExecutionVenues;
-}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'control'> {
+  /** The venues' private streams the routers read (PAPER: the simulator's). */
+  userStreams?: RouterDeps['userStreams'];
+}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'control'> {
   return {
     ledger: opts.ledger.ledger,
     legs: { venues: opts.venues ?? {}, recordOrder: opts.ledger.recordOrder },
     settlement: { recordPnl: opts.ledger.recordPnl, recordAudit: opts.ledger.ledger.recordAudit },
+    router: { userStreams: opts.userStreams ?? {}, findOwner: opts.ledger.findOrderOwner },
     control: { client: opts.client },
     gate: governorGate(opts.client, opts.governorId),
     // Venue reconcilers join here with the venue adapters.

@@ -16,7 +16,7 @@ import { createLegworkWorker } from './create-worker';
 import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
 import { openIntentLedger } from './ledger-wiring';
-import { closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription } from '../venues/execution';
+import { closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator } from '../venues/execution';
 import { READY_EVENT } from './worker-process';
 
 async function main(): Promise<void> {
@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const ledger = openIntentLedger(config.DATABASE_URL);
   // PAPER: trade against the simulator the supervisor (or `legwork sim`) described.
-  const venues = config.LEGWORK_SIM_FILE ? executionVenuesForSimulator(readSimulatorDescription(config.LEGWORK_SIM_FILE)) : {};
+  const sim = config.LEGWORK_SIM_FILE ? readSimulatorDescription(config.LEGWORK_SIM_FILE) : undefined;
+  const venues = sim ? executionVenuesForSimulator(sim) : {};
+  const userStreams = sim ? userStreamsForSimulator(sim) : {};
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.LEGWORK_TASK_QUEUE,
-      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues }),
+      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues, userStreams }),
       metrics,
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,

@@ -22,6 +22,7 @@ import { registerSearchAttributes, startTemporalDevServer, type DevServer } from
 import { ensureTemporalCli } from '../infra/tools';
 import { startVenueSimulator, type VenueSimulator } from '../venues/sim';
 import { writeSimulatorDescription } from '../venues/execution';
+import { ensureRouter } from '../clients/routers';
 import { bundleWorkflows } from './bundle';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -94,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
       const control = { taskQueue: config.LEGWORK_TASK_QUEUE, governorId: config.LEGWORK_GOVERNOR_ID };
       await step('risk governor', () => ensureGovernor(client, { workflowId: control.governorId, taskQueue: control.taskQueue }));
+      // PAPER: the simulator's Kalshi user stream pushes fills into the intents that own them.
+      if (running.simulator) await step('user-stream router (kalshi)', () => ensureRouter(client, { taskQueue: control.taskQueue, venue: 'kalshi' }));
       await step(`reconciliation schedule (daily ${config.LEGWORK_RECONCILE_AT} ${config.LEGWORK_RECONCILE_TZ})`, () =>
         ensureReconciliationSchedule(client, { ...control, at: config.LEGWORK_RECONCILE_AT, timezone: config.LEGWORK_RECONCILE_TZ }),
       );

@@ -12,3 +12,4 @@ export {
   acknowledgeSafeModeUpdate,
 } from './risk-governor';
 export { reconciliationWorkflow } from './reconciliation';
+export { userStreamRouterWorkflow } from './user-stream-router';

@@ -6,7 +6,8 @@ import { createLegworkWorker } from '../../workers/create-worker';
 import { activityDependencies } from '../../workers/dependencies';
 import { openIntentLedger } from '../../workers/ledger-wiring';
 import { installTemporalLogging } from '../../infra/temporal-logging';
-import { closeExecutionVenues, executionVenuesForSimulator } from '../../venues/execution';
+import { closeExecutionVenues, executionVenuesForSimulator, userStreamsForSimulator } from '../../venues/execution';
+import { ensureRouter } from '../../clients/routers';
 import { startVenueSimulator, type VenueSimulator, type VenueSimulatorOptions } from '../../venues/sim';
 import { testEnv, uniqueTaskQueue } from '../harness/env';
 
@@ -31,7 +32,7 @@ export interface TestWorkerContext {
 export async function withTestWorker<T>(
   prefix: string,
   fn: (ctx: TestWorkerContext) => Promise<T>,
-  opts: { databaseUrl?: string; simulator?: VenueSimulatorOptions } = {},
+  opts: { databaseUrl?: string; simulator?: VenueSimulatorOptions; /** Start the Kalshi user-stream router too. */ router?: boolean } = {},
 ): Promise<T> {
   const env = testEnv();
   const taskQueue = uniqueTaskQueue(prefix);
@@ -47,12 +48,22 @@ export async function withTestWorker<T>(
       connection,
       namespace: env.namespace,
       taskQueue,
-      ...activityDependencies({ ledger, client, governorId, venues }),
+      ...activityDependencies({ ledger, client, governorId, venues, userStreams: userStreamsForSimulator(sim.describe()) }),
       workflowBundleCode: env.workflowBundleCode,
     });
     return await worker.runUntil(async () => {
       await ensureGovernor(client, { workflowId: governorId, taskQueue });
-      return fn({ taskQueue, client, governorId, sim });
+      // The router runs until cancelled; cancelled before the worker stops, so the run ends cleanly.
+      const router = opts.router ? await ensureRouter(client, { taskQueue, venue: 'kalshi' }) : undefined;
+      try {
+        return await fn({ taskQueue, client, governorId, sim });
+      } finally {
+        if (router) {
+          const handle = client.workflow.getHandle(router);
+          await handle.cancel();
+          await handle.result().catch(() => undefined);
+        }
+      }
     });
   } finally {
     await closeExecutionVenues(venues);

@@ -17,7 +17,7 @@ export interface VenueSimulator {
 }
 
 export interface SimulatorDescription {
-  kalshi: { restBaseUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
+  kalshi: { restBaseUrl: string; wsUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
   /** walletPrivateKey: a throwaway key generated at start that signs the paper orders (EIP-712). */
   polymarket: { restBaseUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string; walletPrivateKey: `0x${string}` };
   coinbase: { restBaseUrl: string; adminUrl: string; apiKeyName: string; apiPrivateKeyPem: string };
@@ -43,7 +43,7 @@ export async function startVenueSimulator(opts: VenueSimulatorOptions = {}): Pro
     polymarket,
     coinbase,
     describe: () => ({
-      kalshi: { restBaseUrl: kalshi.restBaseUrl, adminUrl: `${new URL(kalshi.restBaseUrl).origin}/_sim`, apiKeyId: kalshi.key.keyId, privateKeyPem: kalshi.key.privateKeyPem },
+      kalshi: { restBaseUrl: kalshi.restBaseUrl, wsUrl: kalshi.wsUrl, adminUrl: `${new URL(kalshi.restBaseUrl).origin}/_sim`, apiKeyId: kalshi.key.keyId, privateKeyPem: kalshi.key.privateKeyPem },
       polymarket: {
         restBaseUrl: polymarket.restBaseUrl,
         adminUrl: `${polymarket.restBaseUrl}/_sim`,

@@ -52,17 +52,46 @@ export interface KalshiSimOrder {
 
 const faultSchema = z.object({
   endpoint: z.string().min(1),
-  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_seq_gap']),
+  // user_stream_silent: the next `count` private fill messages are never sent (REST still knows them).
+  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_seq_gap', 'user_stream_silent']),
   count: z.number().int().positive().default(1),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
 });
 type Fault = z.infer<typeof faultSchema>;
 
 const resolveSchema = z.object({ ticker: z.string().min(1), result: z.enum(['yes', 'no']) });
+/** A trade by someone else (admin API): it takes resting liquidity, ours included, and never rests. */
+const externalTradeSchema = z.object({ ticker: z.string().min(1), side: z.enum(['yes', 'no']), action: z.enum(['buy', 'sell']), count: z.number().int().positive(), price: z.number().int().min(1).max(99) });
+
+/** A resting entry at a level: one of our orders, or liquidity from elsewhere (seeded, other traders). */
+interface Resting {
+  orderId?: string;
+  remaining: number;
+}
 
 interface Level {
   price: number; // cents
   count: number;
+  /** Price-time priority: first in, first filled. `count` is the sum of `remaining`. */
+  queue: Resting[];
+}
+
+/** A fill of one of our orders, as `GET /portfolio/fills` and the private `fill` channel report it. */
+export interface KalshiSimFill {
+  fill_id: string;
+  trade_id: string;
+  order_id: string;
+  client_order_id: string;
+  ticker: string;
+  market_ticker: string;
+  side: 'yes' | 'no';
+  action: 'buy' | 'sell';
+  count: number;
+  yes_price: number;
+  no_price: number;
+  is_taker: boolean;
+  created_time: string;
+  ts: number;
 }
 
 export type KalshiSeedBook = { yes: [number, number][]; no: [number, number][] };
@@ -74,6 +103,7 @@ export interface KalshiSim {
   wsUrl: string;
   key: SimKalshiKey;
   orderLog: KalshiSimOrder[];
+  fills: KalshiSimFill[];
   stop(): Promise<void>;
 }
 
@@ -81,7 +111,8 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
   const key = generateSimKalshiKey();
   const books = new Map<string, { yes: Level[]; no: Level[] }>();
   for (const [ticker, b] of Object.entries(opts.books ?? DEFAULT_BOOKS)) {
-    books.set(ticker, { yes: b.yes.map(([price, count]) => ({ price, count })), no: b.no.map(([price, count]) => ({ price, count })) });
+    const seeded = ([price, count]: [number, number]): Level => ({ price, count, queue: [{ remaining: count }] });
+    books.set(ticker, { yes: b.yes.map(seeded), no: b.no.map(seeded) });
   }
   let balance = opts.balanceCents ?? 10_000_000;
   /** Markets resolved through the admin API: ticker → result. */
@@ -94,6 +125,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
   const orders = new Map<string, KalshiSimOrder>();
   const byClientId = new Map<string, KalshiSimOrder>();
   const orderLog: KalshiSimOrder[] = [];
+  const fills: KalshiSimFill[] = [];
   const faults: Fault[] = [];
 
   const takeFault = (endpoint: string) => {
@@ -111,6 +143,8 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     sid: number;
     seq: number;
     tickers: Set<string>;
+    /** The private `fill` channel: every fill of our orders (all markets unless tickers are given). */
+    fills: boolean;
   }
   const subscriptions: Subscription[] = [];
   let nextSid = 1;
@@ -126,7 +160,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
   const emitDelta = (ticker: string, side: 'yes' | 'no', price: number, delta: number) => {
     if (delta === 0) return;
     const gap = faults.findIndex((f) => f.kind === 'ws_seq_gap');
-    for (const sub of subscriptions.filter((x) => x.tickers.has(ticker))) {
+    for (const sub of subscriptions.filter((x) => !x.fills && x.tickers.has(ticker))) {
       if (gap >= 0) sub.seq += 1; // a message the client never sees
       send(sub, 'orderbook_delta', { market_ticker: ticker, price, delta, side });
     }
@@ -144,8 +178,52 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     return { side: o.side === 'yes' ? 'no' : 'yes', price: 100 - own };
   };
 
-  /** A bid on one side at p takes bids on the other side priced >= 100 − p (best first). */
-  const execute = (o: KalshiSimOrder, ioc: boolean, fok: boolean) => {
+  const recordFill = (o: KalshiSimOrder, count: number, yesPrice: number, isTaker: boolean) => {
+    const id = randomUUID();
+    const fill: KalshiSimFill = {
+      fill_id: id,
+      trade_id: id,
+      order_id: o.order_id,
+      client_order_id: o.client_order_id,
+      ticker: o.ticker,
+      market_ticker: o.ticker,
+      side: o.side,
+      action: o.action,
+      count,
+      yes_price: yesPrice,
+      no_price: 100 - yesPrice,
+      is_taker: isTaker,
+      created_time: new Date().toISOString(),
+      ts: Math.floor(Date.now() / 1000),
+    };
+    fills.push(fill);
+    const silence = faults.findIndex((f) => f.kind === 'user_stream_silent');
+    if (silence >= 0) return void takeFault(faults[silence]!.endpoint);
+    for (const sub of subscriptions.filter((x) => x.fills && (x.tickers.size === 0 || x.tickers.has(o.ticker)))) send(sub, 'fill', fill);
+  };
+
+  /** What one contract of `o` trades at when its book-side price is `bookPrice` (cents, per the order's own side). */
+  const ownPrice = (o: Pick<KalshiSimOrder, 'action'>, bookPrice: number) => (o.action === 'buy' ? bookPrice : 100 - bookPrice);
+  const yesPriceOf = (o: Pick<KalshiSimOrder, 'side'>, price: number) => (o.side === 'yes' ? price : 100 - price);
+
+  /** Books one fill on one of our orders: counts, cost, fees (takers only on this series), balance. */
+  const fillOrder = (o: KalshiSimOrder, n: number, price: number, isTaker: boolean) => {
+    o.fill_count += n;
+    o.remaining_count -= n;
+    // Kalshi fees are whole cents (rounded up), so this integer is exact.
+    const feeCents = isTaker ? dec(kalshiFee({ contracts: String(n), price: dec(String(price)).div(100).toFixed(), liquidity: 'taker' })).times(100).toNumber() : 0;
+    o.taker_fees += feeCents;
+    o.taker_fill_cost += price * n;
+    balance += o.action === 'buy' ? -(price * n + feeCents) : price * n - feeCents;
+    recordFill(o, n, yesPriceOf(o, price), isTaker);
+  };
+
+  /**
+   * A bid on one side at p takes bids on the other side priced >= 100 − p, best price first and
+   * first-in first within a price; resting orders of ours that are taken are filled as makers.
+   * `o` is ours unless `external` (a trade by someone else: it never rests and books nothing).
+   */
+  const execute = (o: KalshiSimOrder, ioc: boolean, fok: boolean, external = false) => {
     const book = books.get(o.ticker);
     const { side, price: own } = bookSideOf(o);
     const other = side === 'yes' ? 'no' : 'yes';
@@ -158,25 +236,34 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     }
     for (const level of opposite) {
       if (o.remaining_count === 0 || !crosses(level)) break;
-      const n = Math.min(level.count, o.remaining_count);
-      level.count -= n;
-      emitDelta(o.ticker, other, level.price, -n);
-      o.fill_count += n;
-      o.remaining_count -= n;
-      // A buyer pays 100 − the resting bid; a seller receives the resting bid on its own side.
-      const price = o.action === 'buy' ? 100 - level.price : level.price;
-      // Kalshi fees are whole cents (rounded up), so this integer is exact.
-      const feeCents = dec(kalshiFee({ contracts: String(n), price: dec(String(price)).div(100).toFixed(), liquidity: 'taker' })).times(100).toNumber();
-      o.taker_fees += feeCents;
-      o.taker_fill_cost += price * n;
-      balance += o.action === 'buy' ? -(price * n + feeCents) : price * n - feeCents;
+      let taken = 0;
+      while (o.remaining_count > 0 && level.queue.length > 0) {
+        const entry = level.queue[0]!;
+        const n = Math.min(entry.remaining, o.remaining_count);
+        entry.remaining -= n;
+        taken += n;
+        // The taker trades at the resting price, seen from its own side.
+        const takerPrice = ownPrice(o, 100 - level.price);
+        if (external) o.remaining_count -= n;
+        else fillOrder(o, n, takerPrice, true);
+        const maker = entry.orderId ? orders.get(entry.orderId) : undefined;
+        if (maker) {
+          fillOrder(maker, n, ownPrice(maker, level.price), false);
+          if (maker.remaining_count === 0) maker.status = 'executed';
+        }
+        if (entry.remaining === 0) level.queue.shift();
+      }
+      level.count -= taken;
+      emitDelta(o.ticker, other, level.price, -taken);
     }
     if (book) book[other] = opposite.filter((l) => l.count > 0);
-    o.status = o.remaining_count === 0 ? 'executed' : ioc ? 'canceled' : 'resting';
+    o.status = o.remaining_count === 0 ? 'executed' : ioc || external ? 'canceled' : 'resting';
     if (o.status === 'resting' && book) {
       const level = book[side].find((l) => l.price === own);
-      if (level) level.count += o.remaining_count;
-      else book[side].push({ price: own, count: o.remaining_count });
+      if (level) {
+        level.count += o.remaining_count;
+        level.queue.push({ orderId: o.order_id, remaining: o.remaining_count });
+      } else book[side].push({ price: own, count: o.remaining_count, queue: [{ orderId: o.order_id, remaining: o.remaining_count }] });
       emitDelta(o.ticker, side, own, o.remaining_count);
     }
   };
@@ -207,6 +294,16 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       return json(res, 200, { faults });
     }
     if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
+    if (url.pathname === '/_sim/trade' && req.method === 'POST') {
+      const parsed = externalTradeSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return error(res, 400, 'invalid_trade', formatZodError(parsed.error));
+      const t = parsed.data;
+      if (!books.has(t.ticker)) return error(res, 404, 'market_not_found', `no market ${t.ticker}`);
+      const yes = t.side === 'yes' ? t.price : 100 - t.price;
+      const trade: KalshiSimOrder = { order_id: `external-${randomUUID()}`, client_order_id: '', ticker: t.ticker, side: t.side, action: t.action, type: 'limit', status: 'pending', yes_price: yes, no_price: 100 - yes, initial_count: t.count, fill_count: 0, remaining_count: t.count, taker_fees: 0, taker_fill_cost: 0, created_time: new Date().toISOString() };
+      execute(trade, true, false, true);
+      return json(res, 200, { traded: t.count - trade.remaining_count });
+    }
     if (url.pathname === '/_sim/resolve' && req.method === 'POST') {
       const parsed = resolveSchema.safeParse(JSON.parse(raw || '{}'));
       if (!parsed.success) return error(res, 400, 'invalid_resolution', formatZodError(parsed.error));
@@ -273,12 +370,23 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       const level = book?.[side].find((l) => l.price === price);
       if (book && level) {
         level.count -= o.remaining_count;
+        level.queue = level.queue.filter((e) => e.orderId !== o.order_id);
         book[side] = book[side].filter((l) => l.count > 0);
         emitDelta(o.ticker, side, price, -o.remaining_count);
       }
       return json(res, 200, { order: o, reduced_by: o.remaining_count });
     }
     if (endpoint === `GET ${API}/portfolio/balance`) return json(res, 200, { balance });
+    if (endpoint === `GET ${API}/portfolio/fills`) {
+      // The cursor is an opaque position in our fill history (here: the index of the next fill).
+      const ticker = url.searchParams.get('ticker');
+      const orderId = url.searchParams.get('order_id');
+      const from = Number(url.searchParams.get('cursor') || '0');
+      const limit = Math.min(Number(url.searchParams.get('limit') || '100'), 1000);
+      const page = fills.slice(from).filter((f) => (!ticker || f.ticker === ticker) && (!orderId || f.order_id === orderId)).slice(0, limit);
+      const next = page.length === limit ? fills.indexOf(page[page.length - 1]!) + 1 : fills.length;
+      return json(res, 200, { fills: page, cursor: String(next) });
+    }
     const market = new RegExp(`^${API}/markets/([^/]+)$`).exec(url.pathname);
     if (market && req.method === 'GET') {
       if (!books.has(market[1]!)) return error(res, 404, 'market_not_found', 'no such market');
@@ -305,13 +413,14 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data) => {
         const cmd = z
-          .object({ id: z.number().int(), cmd: z.literal('subscribe'), params: z.object({ channels: z.array(z.string()), market_tickers: z.array(z.string()) }) })
+          .object({ id: z.number().int(), cmd: z.literal('subscribe'), params: z.object({ channels: z.array(z.string()), market_tickers: z.array(z.string()).optional() }) })
           .safeParse(JSON.parse(data.toString()));
         if (!cmd.success) return ws.send(JSON.stringify({ type: 'error', msg: { code: 'invalid_command', message: formatZodError(cmd.error) } }));
-        const sub: Subscription = { ws, sid: nextSid++, seq: 0, tickers: new Set(cmd.data.params.market_tickers.filter((t) => books.has(t))) };
+        const wantsFills = cmd.data.params.channels.includes('fill');
+        const sub: Subscription = { ws, sid: nextSid++, seq: 0, tickers: new Set((cmd.data.params.market_tickers ?? []).filter((t) => books.has(t))), fills: wantsFills };
         subscriptions.push(sub);
-        ws.send(JSON.stringify({ id: cmd.data.id, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: sub.sid } }));
-        for (const ticker of sub.tickers) send(sub, 'orderbook_snapshot', snapshotOf(ticker));
+        ws.send(JSON.stringify({ id: cmd.data.id, type: 'subscribed', msg: { channel: wantsFills ? 'fill' : 'orderbook_delta', sid: sub.sid } }));
+        if (!wantsFills) for (const ticker of sub.tickers) send(sub, 'orderbook_snapshot', snapshotOf(ticker));
       });
       ws.on('close', () => {
         const i = subscriptions.findIndex((x) => x.ws === ws);
@@ -330,6 +439,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
     key,
     orderLog,
+    fills,
     stop: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((r) => server.close(() => r()));
