@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchAdapterRoundTrip } from './adapter-roundtrip';
 import { benchBookDeltas } from './book-deltas';
+import { benchFailover } from './failover';
 import { benchIntentRoundTrip } from './intent-roundtrip';
 import { withBenchStack, type BenchStack } from './stack';
 
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   'intent-roundtrip': benchIntentRoundTrip,
   'adapter-roundtrip': () => benchAdapterRoundTrip(),
   'book-deltas': () => benchBookDeltas(),
+  failover: benchFailover,
 };
 
 async function main(): Promise<void> {

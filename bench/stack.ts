@@ -24,6 +24,8 @@ export interface BenchStack {
   databaseUrl: string;
   /** The venue simulator the worker's legs trade against (deep books: every bench leg can fill). */
   sim: VenueSimulator;
+  temporalAddress: string;
+  scratch: string;
 }
 
 export const BENCH_KALSHI_MARKET = 'FED-25DEC-T4.25';
@@ -63,7 +65,7 @@ export async function withBenchStack<T>(fn: (stack: BenchStack) => Promise<T>): 
     });
     return await worker.runUntil(async () => {
       await ensureGovernor(client, { workflowId: governorId, taskQueue });
-      return fn({ client, taskQueue, databaseUrl: database.url, sim });
+      return fn({ client, taskQueue, databaseUrl: database.url, sim, temporalAddress: server.address, scratch });
     });
   } finally {
     await closeExecutionVenues(venues);

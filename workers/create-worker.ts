@@ -57,6 +57,10 @@ export async function createLegworkWorker(deps: LegworkWorkerDeps): Promise<Work
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities: legworkActivities(deps),
+    // When this worker dies, its cached workflows' next tasks wait on its sticky queue this long
+    // before any other worker may take them: the bulk of a failover (SDK default 10 s). Two
+    // seconds keeps a resting leg's polling gap short; a merely busy worker costs a replay.
+    stickyQueueScheduleToStartTimeout: '2 seconds',
     ...(deps.identity ? { identity: deps.identity } : {}),
     ...(deps.workflowBundleCode
       ? { workflowBundle: { code: deps.workflowBundleCode } }

@@ -7,6 +7,7 @@
  * cents, an independent order log, and fault injection through an admin API.
  */
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -104,6 +105,8 @@ export interface KalshiSim {
   key: SimKalshiKey;
   orderLog: KalshiSimOrder[];
   fills: KalshiSimFill[];
+  /** Emits `request` ({ endpoint, at }) for every venue API request (benches time failovers with it). */
+  requests: EventEmitter;
   stop(): Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
   const orderLog: KalshiSimOrder[] = [];
   const fills: KalshiSimFill[] = [];
   const faults: Fault[] = [];
+  const requests = new EventEmitter();
 
   const takeFault = (endpoint: string) => {
     const i = faults.findIndex((f) => f.endpoint === endpoint);
@@ -287,6 +291,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const endpoint = `${req.method} ${url.pathname}`;
+    if (!url.pathname.startsWith('/_sim/')) requests.emit('request', { endpoint, at: Date.now() });
     if (url.pathname === '/_sim/faults' && req.method === 'POST') {
       const parsed = faultSchema.safeParse(JSON.parse(raw || '{}'));
       if (!parsed.success) return error(res, 400, 'invalid_fault', formatZodError(parsed.error));
@@ -440,6 +445,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     key,
     orderLog,
     fills,
+    requests,
     stop: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((r) => server.close(() => r()));
