@@ -5,11 +5,32 @@
  * is the order id, so a re-posted identical order is recognised, never taken twice. Orders fill
  * against a static book per token (takers pay no fee on this market); an independent order log
  * and an admin fault API as for the other venues.
+ *
+ * The public market channel (`/ws/market`, as `wss://ws-subscriptions-clob.polymarket.com/ws/market`)
+ * on the same server: the client sends `{"assets_ids": [...], "type": "market"}` once, then gets the
+ * initial dump — a JSON array of `book` events, one per known asset (`asset_id`, `market`, `bids`/
+ * `asks` as `{price,size}` strings, `hash`, `timestamp`) — and afterwards a `price_change` event
+ * whenever a level changes, in the current (post-September-2025) shape: `{event_type, market,
+ * price_changes: [{asset_id, price, side, size, hash, best_bid, best_ask}], timestamp}`, where
+ * `side` BUY is a bid level, SELL an ask level and `size` is the new aggregate size (0 removes it).
+ * `{"assets_ids": [...], "operation": "subscribe"|"unsubscribe"}` changes the set afterwards. Text
+ * `PING` is answered `PONG`; anything else is answered with the text `INVALID OPERATION` (what the
+ * venue sends) and the connection stays open.
+ * Simplifications: no `tick_size_change`, `last_trade_price`, `best_bid_ask` or lifecycle events,
+ * and no `book` re-sent after a trade (the venue does; here every change is a `price_change`);
+ * unknown asset ids are silently skipped; the hash is a SHA-1 over this simulator's own summary
+ * of the book, not the venue's algorithm; each token is its own market (condition id = token id).
+ * Unfilled GTC remainders do not rest in the book (it is static apart from what takers consume),
+ * so cancels change no level and send nothing. Heartbeats are not enforced (a silent client is
+ * never dropped). The admin fault `ws_disconnect` (`POST /_sim/faults {"endpoint":"WS /ws/market",
+ * "kind":"ws_disconnect"}`) drops every connected market-channel client at once, abruptly (no
+ * close frame), as a network failure would; it is not queued, and `count` does not apply.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { recoverTypedDataAddress } from 'viem';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { dec, decStr, ZERO, type Dec } from '../../../domain/money';
 import { fromPolymarketUnits } from '../../../domain/units';
@@ -53,16 +74,25 @@ export interface PolySimOrder {
   created_at: number;
 }
 
-const faultSchema = z.object({ endpoint: z.string(), kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject']), count: z.number().int().positive().default(1), retryAfterSeconds: z.number().int().optional() });
+// ws_disconnect: acts at once on the market channel (see the header), never queued.
+const faultSchema = z.object({ endpoint: z.string(), kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_disconnect']), count: z.number().int().positive().default(1), retryAfterSeconds: z.number().int().optional() });
 
 export interface PolymarketSim {
   restBaseUrl: string;
+  /** The public market channel, `ws://127.0.0.1:<port>/ws/market`. */
+  wsUrl: string;
   credentials: { key: string; secret: string; passphrase: string };
   orderLog: PolySimOrder[];
   stop(): Promise<void>;
 }
 
 type Level = { price: Dec; size: Dec };
+
+const WS_MARKET_PATH = '/ws/market';
+const assetIds = z.array(z.string().min(1)).max(500);
+/** The first message on a connection, then updates to the subscribed set. */
+const initialSubscription = z.object({ assets_ids: assetIds, type: z.string().refine((t) => t.toLowerCase() === 'market', 'must be "market"'), initial_dump: z.boolean().optional(), custom_feature_enabled: z.boolean().optional() });
+const subscriptionUpdate = z.object({ assets_ids: assetIds, operation: z.enum(['subscribe', 'unsubscribe']), custom_feature_enabled: z.boolean().optional() });
 export type PolymarketSeedBook = { bids: [string, string][]; asks: [string, string][] };
 
 export async function startPolymarketSim(opts: { port?: number; books?: Record<string, PolymarketSeedBook> } = {}): Promise<PolymarketSim> {
@@ -72,6 +102,12 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
     Object.entries(seed).map(([token, b]) => [token, { bids: b.bids.map(([p, s]) => ({ price: dec(p), size: dec(s) })), asks: b.asks.map(([p, s]) => ({ price: dec(p), size: dec(s) })) }]),
   );
   const orders = new Map<string, PolySimOrder>();
+  const summary = (l: Level[]) => l.map((x) => ({ price: decStr(x.price), size: decStr(x.size) }));
+  /** A digest of the book's state (this simulator's own; the venue's algorithm is not public). */
+  const bookHash = (token: string) => {
+    const b = books.get(token);
+    return createHash('sha1').update(JSON.stringify({ asset_id: token, bids: summary(b?.bids ?? []), asks: summary(b?.asks ?? []) })).digest('hex');
+  };
   /** Resolved tokens: token id → whether it won. */
   const winners = new Map<string, boolean>();
   // The CLOB's market object (GET /markets/{condition_id}); the simulator lists each token as its
@@ -112,6 +148,11 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
     if (url.pathname === '/_sim/faults' && req.method === 'POST') {
       const parsed = faultSchema.safeParse(JSON.parse(raw || '{}'));
       if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
+      if (parsed.data.kind === 'ws_disconnect') {
+        const clients = [...marketClients.keys()];
+        for (const ws of clients) ws.terminate();
+        return json(res, 200, { faults, disconnected: clients.length });
+      }
       faults.push(parsed.data);
       return json(res, 200, { faults });
     }
@@ -131,8 +172,8 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
     if (endpoint === 'GET /book') {
       const book = books.get(url.searchParams.get('token_id') ?? '');
       if (!book) return json(res, 404, { error: 'market not found' });
-      const side = (l: Level[]) => l.map((x) => ({ price: decStr(x.price), size: decStr(x.size) }));
-      return json(res, 200, { asset_id: url.searchParams.get('token_id'), bids: side(book.bids), asks: side(book.asks), hash: randomBytes(20).toString('hex'), timestamp: String(Date.now()) });
+      const token = url.searchParams.get('token_id') ?? '';
+      return json(res, 200, { asset_id: token, bids: summary(book.bids), asks: summary(book.asks), hash: bookHash(token), timestamp: String(Date.now()) });
     }
     if (!authorised(req, url.pathname, raw)) return json(res, 401, { error: 'Unauthorized/Invalid api key' });
     const fault = takeFault(endpoint);
@@ -156,13 +197,17 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       const book = books.get(order.tokenId.toString());
       let remaining = dec(shares);
       const levels = side === 'BUY' ? book?.asks ?? [] : book?.bids ?? [];
+      const touched: Level[] = [];
       for (const l of levels) {
         if (remaining.isZero() || (side === 'BUY' ? l.price.gt(price) : l.price.lt(price))) break;
         const n = l.size.lt(remaining) ? l.size : remaining;
         l.size = l.size.minus(n);
         remaining = remaining.minus(n);
+        if (n.gt(ZERO)) touched.push(l);
       }
       if (book) book[side === 'BUY' ? 'asks' : 'bids'] = levels.filter((l) => l.size.gt(ZERO));
+      // A BUY takes asks (SELL-side levels), a SELL takes bids (BUY-side levels).
+      publishPriceChange(order.tokenId.toString(), side === 'BUY' ? 'SELL' : 'BUY', touched);
       const matched = dec(shares).minus(remaining);
       const o: PolySimOrder = {
         id,
@@ -197,7 +242,79 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
     return json(res, 404, { error: `no route ${endpoint}` });
   };
 
+  // The public market channel. Each client's subscribed assets; set by its first message.
+  const marketClients = new Map<WebSocket, Set<string> | undefined>();
+  const send = (ws: WebSocket, body: unknown) => {
+    if (ws.readyState === ws.OPEN) ws.send(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+  const bookEvent = (token: string) => {
+    const b = books.get(token)!;
+    return { event_type: 'book', asset_id: token, market: marketOf(token).condition_id, bids: summary(b.bids), asks: summary(b.asks), hash: bookHash(token), timestamp: String(Date.now()) };
+  };
+  /** Levels of one side of `token`'s book have new sizes (0 = gone): tell the subscribers. */
+  function publishPriceChange(token: string, side: 'BUY' | 'SELL', changed: Level[]): void {
+    const b = books.get(token);
+    if (!b || changed.length === 0) return;
+    const best = (l: Level[], pick: (a: Dec, c: Dec) => boolean, empty: string) => (l.length ? decStr(l.map((x) => x.price).reduce((a, c) => (pick(a, c) ? a : c))) : empty);
+    const hash = bookHash(token);
+    const event = {
+      event_type: 'price_change',
+      market: marketOf(token).condition_id,
+      price_changes: changed.map((l) => ({ asset_id: token, price: decStr(l.price), side, size: decStr(l.size), hash, best_bid: best(b.bids, (a, c) => a.gte(c), '0'), best_ask: best(b.asks, (a, c) => a.lte(c), '1') })),
+      timestamp: String(Date.now()),
+    };
+    for (const [ws, assets] of marketClients) if (assets?.has(token)) send(ws, event);
+  }
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (url.pathname !== WS_MARKET_PATH) {
+      socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n\r\n${JSON.stringify({ error: `no websocket at ${url.pathname}` })}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      marketClients.set(ws, undefined);
+      ws.on('message', (data, isBinary) => {
+        const text = isBinary ? '' : data.toString();
+        if (text === 'PING') return send(ws, 'PONG');
+        let msg: unknown;
+        try {
+          msg = JSON.parse(text);
+        } catch {
+          return send(ws, 'INVALID OPERATION');
+        }
+        const assets = marketClients.get(ws);
+        if (!assets) {
+          const sub = initialSubscription.safeParse(msg);
+          if (!sub.success) return send(ws, 'INVALID OPERATION');
+          const known = new Set(sub.data.assets_ids.filter((t) => books.has(t)));
+          marketClients.set(ws, known);
+          if (sub.data.initial_dump !== false && known.size > 0) send(ws, [...known].map(bookEvent));
+          return;
+        }
+        const update = subscriptionUpdate.safeParse(msg);
+        if (!update.success) return send(ws, 'INVALID OPERATION'); // includes a second initial subscription, as the venue does
+        const added = update.data.assets_ids.filter((t) => books.has(t) && !assets.has(t));
+        if (update.data.operation === 'unsubscribe') for (const t of update.data.assets_ids) assets.delete(t);
+        else for (const t of added) assets.add(t);
+        if (update.data.operation === 'subscribe' && added.length > 0) send(ws, added.map(bookEvent));
+      });
+      ws.on('close', () => marketClients.delete(ws));
+      ws.on('error', () => marketClients.delete(ws));
+    });
+  });
+
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
-  return { restBaseUrl: `http://127.0.0.1:${port}`, credentials, orderLog, stop: () => new Promise((r) => server.close(() => r())) };
+  return {
+    restBaseUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}${WS_MARKET_PATH}`,
+    credentials,
+    orderLog,
+    stop: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      for (const ws of marketClients.keys()) ws.terminate();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
