@@ -87,7 +87,7 @@ export class LeggingRun {
     private readonly intentId: string,
     private readonly executionId: string,
     /** Called after every observation, so the view, search attributes and ledger follow the leg. */
-    private readonly onOrder: (role: OrderRole, orders: OrderSnapshot[], waiting: boolean) => void,
+    private readonly onOrder: (role: OrderRole, orders: OrderSnapshot[], waiting: boolean, firstAttempt: number) => void,
   ) {
     this.gatePerOrder = patched('gate-per-order-v1');
   }
@@ -111,9 +111,9 @@ export class LeggingRun {
     this.wake = true;
   }
 
-  audit(action: string, reason: string, data?: Record<string, unknown>): Promise<void> {
+  audit(action: string, reason: string, data?: Record<string, unknown>, idSuffix = ''): Promise<void> {
     // Ids are unique per decision within the execution; a replayed activity writes it once.
-    return recordAuditEvent({ id: `${this.intentId}:${this.executionId}:${action}`, actor: 'orderIntentWorkflow', action, reason, intentId: this.intentId, executionId: this.executionId, ...(data ? { data } : {}) });
+    return recordAuditEvent({ id: `${this.intentId}:${this.executionId}:${action}${idSuffix}`, actor: 'orderIntentWorkflow', action, reason, intentId: this.intentId, executionId: this.executionId, ...(data ? { data } : {}) });
   }
 
   /**
@@ -147,12 +147,12 @@ export class LeggingRun {
       const repriceAt = reprices < opts.maxReprices ? Math.min(deadline, Date.now() + interval) : deadline;
       order = await this.track(input, order, repriceAt, (o) => {
         orders[orders.length - 1] = o;
-        this.onOrder(role, orders, true);
+        this.onOrder(role, orders, true, opts.startAttempt ?? 1);
       });
       if (!isTerminal(order.state)) order = await this.cancel(input, order);
       orders[orders.length - 1] = order;
       this.working.delete(input.request.clientOrderId);
-      this.onOrder(role, orders, false);
+      this.onOrder(role, orders, false, opts.startAttempt ?? 1);
       if (order.state === 'rejected' || this.cancelRequested || Date.now() >= deadline) break;
       if (dec(aggregateFills(orders).filledQuantity).gte(dec(quantity))) break;
       const next = reprices < opts.maxReprices ? nextRepricePrice({ venue: leg.venue, action: leg.action, limitPrice: leg.limitPrice }, price, opts.tolerance) : undefined;

@@ -13,7 +13,7 @@ import type { LegActivities } from '../activities/legs';
 import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
 import { initialIntentView, withPhase, type IntentOutcome, type IntentPhase, type IntentView, type LegView } from '../domain/intent-view';
 import { aggregateFills, exposedQuantity, exposureNotional, unwindLeg, unwindPrice, type OrderRole } from '../domain/legging';
-import { dec } from '../domain/money';
+import { dec, decStr } from '../domain/money';
 import type { OrderSnapshot } from '../domain/order';
 import { SA_EXPOSURE, SA_INTENT_STATE, SA_LEG_A_STATE, SA_LEG_B_STATE, SA_MARKET, SA_STRATEGY, SA_STUCK_SINCE, SA_VENUES } from '../domain/search-attributes';
 import { ValidationError } from '../domain/validation';
@@ -171,9 +171,37 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
     publish(v);
   };
   const legIndex: Record<OrderRole, number> = { A: 0, B: 1, U: -1 };
-  const run = new LeggingRun(intent, view.intentId, runId, (role, orders, waiting) => {
+  const legA = intent.legs[0]!;
+  const legB = intent.legs[1];
+  // Added after legs-v1: leg B is sent for each increment of leg A's fill as it arrives, not once
+  // A is done, so exposure never waits on the rest of A (replay-safe).
+  const perFill = legB !== undefined && patched('hedge-per-fill-v1');
+  /** Leg B's hedges, by first attempt number: each works on its own, the view shows them all. */
+  const hedgeParts = new Map<number, { orders: OrderSnapshot[]; waiting: boolean }>();
+  const hedges: Promise<LegResult | undefined>[] = [];
+  let hedged = '0';
+  let nextHedgeAttempt = 1;
+  const startHedge = (quantity: string) => {
+    const startAttempt = nextHedgeAttempt;
+    nextHedgeAttempt += intent.maxReprices + 1;
+    const hedge = (async (): Promise<LegResult | undefined> => {
+      if (view.phase === 'LEG_A') {
+        set(withPhase(view, 'LEG_B'));
+        publishSearchAttributes(view);
+      }
+      if (await legBQuoteProblem(intent, legB!, run, `.${startAttempt}`)) return undefined;
+      return run.workLeg('B', legB!, quantity, { windowMs: intent.leggingWindowMs, timeInForce: legB!.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs, startAttempt });
+    })();
+    hedge.catch(() => undefined); // observed by Promise.all below; never an unhandled rejection
+    hedges.push(hedge);
+  };
+  const run = new LeggingRun(intent, view.intentId, runId, (role, orders, waiting, firstAttempt) => {
     const patch = (leg: LegView): LegView => legWithOrders(leg, orders, waiting);
-    if (role === 'U') {
+    if (role === 'B' && perFill) {
+      hedgeParts.set(firstAttempt, { orders, waiting });
+      const parts = [...hedgeParts.entries()].sort(([x], [y]) => x - y);
+      set({ ...view, legs: view.legs.map((l) => (l.legId === 'B' ? legWithParts(l, parts) : l)) });
+    } else if (role === 'U') {
       const u = unwindLeg(intent.legs[0]!);
       const first = orders[0];
       const base: LegView = view.unwind ?? { legId: 'A', ...u, limitPrice: first?.price ?? '0', quantity: first?.quantity ?? '0', filledQuantity: '0', phase: 'PLANNED' };
@@ -182,12 +210,17 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
       set({ ...view, legs: view.legs.map((l, i) => (i === legIndex[role] ? patch(l) : l)) });
     }
     publishSearchAttributes(view);
+    if (role === 'A' && perFill && !run.cancelRequested) {
+      const filled = aggregateFills(orders).filledQuantity;
+      if (dec(filled).gt(dec(hedged))) {
+        startHedge(decStr(dec(filled).minus(dec(hedged))));
+        hedged = filled;
+      }
+    }
   });
   setHandler(orderUpdateSignal, (u) => run.onOrderUpdate(u));
   setHandler(cancelIntentSignal, ({ reason, operator }) => run.onCancel(reason, operator));
 
-  const legA = intent.legs[0]!;
-  const legB = intent.legs[1];
   let a: LegResult | undefined;
   let b: LegResult | undefined;
   try {
@@ -204,7 +237,12 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
       if (legB) set({ ...view, legs: view.legs.map((l) => (l.legId === 'B' ? { ...l, phase: 'SKIPPED' } : l)) });
       return finish(view, rejected ? 'REJECTED' : 'COMPLETED', run.cancelRequested ? 'CANCELLED' : 'NOT_FILLED', reason, '0');
     }
-    if (legB && !run.cancelRequested) {
+    if (perFill) {
+      const results = (await Promise.all(hedges)).filter((r): r is LegResult => r !== undefined);
+      const orders = results.flatMap((r) => r.orders);
+      if (hedges.length > 0) b = { orders, ...aggregateFills(orders) };
+      if (results.length === 0) set({ ...view, legs: view.legs.map((l) => (l.legId === 'B' ? { ...l, phase: 'SKIPPED' } : l)) });
+    } else if (legB && !run.cancelRequested) {
       set(withPhase(view, 'LEG_B'));
       publishSearchAttributes(view);
       // Added after legs-v1: re-check leg B's quote before sending it (replay-safe).
@@ -236,7 +274,7 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
  * beyond the intent's price tolerance from B's limit (the edge the signal loop saw is gone). Leg A's
  * fill is then unwound instead of hedged at a price the intent never accepted. Audited.
  */
-async function legBQuoteProblem(intent: Intent, legB: Intent['legs'][number], run: LeggingRun): Promise<string | undefined> {
+async function legBQuoteProblem(intent: Intent, legB: Intent['legs'][number], run: LeggingRun, auditIdSuffix = ''): Promise<string | undefined> {
   const quote = await quoteLeg({ venue: legB.venue, market: legB.market, ...(legB.outcome ? { outcome: legB.outcome } : {}), action: legB.action });
   const worst = legB.action === 'buy' ? dec(legB.limitPrice).plus(dec(intent.priceTolerance)) : dec(legB.limitPrice).minus(dec(intent.priceTolerance));
   const problem = !quote
@@ -244,7 +282,7 @@ async function legBQuoteProblem(intent: Intent, legB: Intent['legs'][number], ru
     : (legB.action === 'buy' ? dec(quote.price).gt(worst) : dec(quote.price).lt(worst))
       ? `leg B's touch ${quote.price} is beyond its limit ${legB.limitPrice} ± tolerance ${intent.priceTolerance}`
       : undefined;
-  if (problem) await run.audit('leg.B.skipped', `${problem}: leg B not sent, leg A's fill is unwound`, { quote: quote ?? null });
+  if (problem) await run.audit('leg.B.skipped', `${problem}: leg B not sent, leg A's fill is unwound`, { quote: quote ?? null }, auditIdSuffix);
   return problem;
 }
 
@@ -303,6 +341,13 @@ function legWithOrders(leg: LegView, orders: OrderSnapshot[], waiting: boolean):
     // Workflow time (deterministic): when the leg started waiting on the venue, kept while it waits.
     waitingSince: waiting ? (leg.waitingSince ?? new Date().toISOString()) : undefined,
   };
+}
+
+/** Leg B as the sum of its hedges (one per increment of leg A's fill), attempts numbered across them. */
+function legWithParts(leg: LegView, parts: [number, { orders: OrderSnapshot[]; waiting: boolean }][]): LegView {
+  const orders = parts.flatMap(([, p]) => p.orders);
+  const waiting = parts.some(([, p]) => p.waiting);
+  return { ...legWithOrders(leg, orders, waiting), orders: parts.flatMap(([first, p]) => legOrderViews(p.orders, first)) };
 }
 
 /** Search attributes follow every transition, so the Web UI's stuck-leg query sees the truth. */

@@ -142,6 +142,41 @@ describe('legging paths', () => {
     await expectNothingReserved(intentId);
   });
 
+  it('hedges each fill of leg A as it arrives: leg B is sent per increment while leg A still rests', async () => {
+    const input = sampleIntent('hedge-per-fill', { entryWindowMs: 120_000, maxReprices: 0 });
+    const intentId = intentIdFor(input.opportunityId);
+    await withTestWorker(
+      'hedge-per-fill',
+      async ({ client, taskQueue, sim }) => {
+        const lift = async (count: number) => {
+          // Another trader sells YES at 43¢ (buys NO at 57¢) into our resting bid.
+          const res = await fetch(`${sim.describe().kalshi.adminUrl}/trade`, { method: 'POST', body: JSON.stringify({ ticker: KALSHI, side: 'no', action: 'buy', count, price: 57 }) });
+          expect(await res.json()).toEqual({ traded: count });
+        };
+        const handle = await startIntent(client, input, { taskQueue });
+        await eventually('leg A resting', async () => ((await handle.query(stateQuery)).legs[0]!.phase === 'open' ? true : undefined));
+        await lift(10);
+        // The first hedge goes out for the 10 filled while the other 15 of leg A still rest.
+        const hedgedWhileResting = await eventually('a hedge for the first fill', async () => {
+          const v = await handle.query(stateQuery);
+          return v.legs[1]!.filledQuantity === '10' ? v : undefined;
+        });
+        expect(hedgedWhileResting.legs[0]).toMatchObject({ phase: 'partially_filled', filledQuantity: '10' });
+        await lift(15);
+        const view: IntentView = await handle.result();
+        expect(view).toMatchObject({ phase: 'COMPLETED', outcome: 'FILLED', exposedQuantity: '0' });
+        expect(view.legs[1]!.orders!.map((o) => [o.attempt, o.quantity, o.filledQuantity])).toEqual([
+          [1, '10', '10'],
+          [2, '15', '15'],
+        ]);
+        expect(sim.polymarket.orderLog.map((o) => o.size_matched)).toEqual(['10', '15']);
+        expect(sim.kalshi.orderLog).toHaveLength(1);
+      },
+      { simulator: { books: { kalshi: { [KALSHI]: { yes: [[40, 100]], no: [[55, 100]] } } } } },
+    );
+    await expectNothingReserved(intentId);
+  });
+
   it('leg B partly filled: the remainder is cancelled and exactly the uncovered quantity is unwound', async () => {
     const input = sampleIntent('leg-b-partial', { leggingWindowMs: 800, maxReprices: 0 });
     const intentId = intentIdFor(input.opportunityId);
