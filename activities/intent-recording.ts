@@ -21,6 +21,8 @@ export interface IntentLedger {
   recordIntent(args: { intentId: string; intent: Intent; workflowId: string; runId: string; state: string }): Promise<{ created: boolean }>;
   recordAudit(event: AuditEventArgs): Promise<{ created: boolean }>;
   setIntentState(intentId: string, state: string): Promise<void>;
+  /** A working phase; never overwrites a terminal state. */
+  setIntentPhase(intentId: string, phase: string): Promise<void>;
   reserveCapital(r: { id: string; intentId: string; venue: string; asset: string; amount: string; reason?: string }): Promise<{ created: boolean }>;
   releaseCapital(id: string, reason: string): Promise<{ released: boolean }>;
 }
@@ -67,6 +69,11 @@ export function createIntentRecordingActivities(ledger: IntentLedger, metrics?: 
     /** Releases every reservation of the intent; releasing a released one is a no-op. */
     async releaseIntentCapital(input: { intentId: string; legIds: string[]; reason: string }): Promise<void> {
       for (const legId of input.legIds) await ledger.releaseCapital(`${input.intentId}:${legId}`, input.reason);
+    },
+
+    /** Records the phase a working intent has entered (the ledger follows the workflow's transitions). */
+    async recordIntentPhase(input: { intentId: string; phase: string }): Promise<void> {
+      await ledger.setIntentPhase(input.intentId, input.phase);
     },
 
     /** Records where an intent ended and why (state + audit event), idempotently. */

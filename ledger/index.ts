@@ -1,5 +1,5 @@
 export { createLedgerClient, closeLedgerClient, type LedgerClient } from './client';
-export { recordIntent, setIntentState, type RecordIntentArgs } from './intents';
+export { recordIntent, setIntentState, setIntentPhase, type RecordIntentArgs } from './intents';
 export { recordAudit, type AuditEventArgs } from './audit';
 export { recordQuarantine } from './quarantine';
 export { toDb, fromDb, ledgerDecimalString, LedgerValueError } from './decimal';

@@ -56,3 +56,11 @@ export async function recordIntent(db: LedgerClient, args: RecordIntentArgs): Pr
 export async function setIntentState(db: LedgerClient, intentId: string, state: string): Promise<void> {
   await db.intent.updateMany({ where: { id: intentId, NOT: { state } }, data: { state } });
 }
+
+/**
+ * Moves a working intent to its next phase (LEG_A, LEG_B, UNWINDING, SETTLING). A phase never
+ * overwrites a terminal state: a late or replayed write cannot reopen a finished intent.
+ */
+export async function setIntentPhase(db: LedgerClient, intentId: string, phase: string, terminal: readonly string[]): Promise<void> {
+  await db.intent.updateMany({ where: { id: intentId, state: { notIn: [...terminal, phase] } }, data: { state: phase } });
+}

@@ -1,8 +1,9 @@
 /** Binds the ledger module to the activity interfaces, over one Prisma client per process. */
 import type { IntentLedger } from '../activities/intent-recording';
-import { createLedgerClient, findOrder, fromDb, recordAudit, recordIntent, recordPnlEvent, releaseCapital, reserveCapital, setIntentState, upsertOrder, type LedgerClient, type OrderRecord, type PnlEventRecord } from '../ledger';
+import { createLedgerClient, findOrder, fromDb, recordAudit, recordIntent, recordPnlEvent, releaseCapital, reserveCapital, setIntentPhase, setIntentState, upsertOrder, type LedgerClient, type OrderRecord, type PnlEventRecord } from '../ledger';
 import { orderRequestSchema, type OrderRequest } from '../domain/order';
 import { parseOrThrow } from '../domain/validation';
+import { TERMINAL_INTENT_PHASES } from '../domain/intent-view';
 
 export function openIntentLedger(url: string): { ledger: IntentLedger; db: LedgerClient; recordOrder(order: OrderRecord): Promise<unknown>; recordPnl(event: PnlEventRecord): Promise<unknown>; findOrderOwner(clientOrderId: string): Promise<{ workflowId: string; request: OrderRequest } | undefined>; close(): Promise<void> } {
   const db = createLedgerClient(url);
@@ -12,6 +13,7 @@ export function openIntentLedger(url: string): { ledger: IntentLedger; db: Ledge
       recordIntent: (args) => recordIntent(db, args),
       recordAudit: (event) => recordAudit(db, event),
       setIntentState: (intentId, state) => setIntentState(db, intentId, state),
+      setIntentPhase: (intentId, phase) => setIntentPhase(db, intentId, phase, TERMINAL_INTENT_PHASES),
       reserveCapital: (r) => reserveCapital(db, r),
       releaseCapital: (id, reason) => releaseCapital(db, id, reason),
     },

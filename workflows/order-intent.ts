@@ -56,6 +56,11 @@ const hotPath = proxyLocalActivities<IntentRecordingActivities & GateActivities>
   retry: { initialInterval: '100 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds', nonRetryableErrorTypes: ['ValidationError'] },
 });
 
+/** The ledger follows each working phase (added after legs-v1; executions before it replay without). */
+async function recordPhase(intentId: string, phase: IntentPhase): Promise<void> {
+  if (patched('ledger-phases-v1')) await hotPath.recordIntentPhase({ intentId, phase });
+}
+
 export async function orderIntentWorkflow(input: IntentInput, resume?: SettlementResume): Promise<IntentView> {
   let intent: Intent;
   try {
@@ -107,7 +112,10 @@ export async function orderIntentWorkflow(input: IntentInput, resume?: Settlemen
       if (patched('legs-v1')) {
         const ended = await runLegs(intent, view, (v) => (view = v));
         view = ended;
-        if (intent.awaitSettlement && heldLegs(view).length > 0) view = await settle(intent, view, (v) => (view = v));
+        if (intent.awaitSettlement && heldLegs(view).length > 0) {
+          await recordPhase(view.intentId, 'SETTLING');
+          view = await settle(intent, view, (v) => (view = v));
+        }
       }
     });
   }
@@ -188,6 +196,7 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
       if (view.phase === 'LEG_A') {
         set(withPhase(view, 'LEG_B'));
         publishSearchAttributes(view);
+        await recordPhase(view.intentId, 'LEG_B');
       }
       if (await legBQuoteProblem(intent, legB!, run, `.${startAttempt}`)) return undefined;
       return run.workLeg('B', legB!, quantity, { windowMs: intent.leggingWindowMs, timeInForce: legB!.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs, startAttempt });
@@ -226,6 +235,7 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
   try {
     set(withPhase(view, 'LEG_A'));
     publishSearchAttributes(view);
+    await recordPhase(view.intentId, 'LEG_A');
     a = await run.workLeg('A', legA, legA.quantity, { windowMs: intent.entryWindowMs, timeInForce: legA.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs });
     if (dec(a.filledQuantity).isZero()) {
       const rejected = a.orders.length > 0 && a.orders.every((o) => o.state === 'rejected');
@@ -245,6 +255,7 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
     } else if (legB && !run.cancelRequested) {
       set(withPhase(view, 'LEG_B'));
       publishSearchAttributes(view);
+      await recordPhase(view.intentId, 'LEG_B');
       // Added after legs-v1: re-check leg B's quote before sending it (replay-safe).
       const stale = patched('leg-b-quote-v1') ? await legBQuoteProblem(intent, legB, run) : undefined;
       if (stale) {
@@ -305,6 +316,7 @@ async function unwindExposure(
   }
   set({ ...withPhase(current(), 'UNWINDING'), exposedQuantity: exposed });
   publishSearchAttributes(current());
+  await recordPhase(current().intentId, 'UNWINDING');
   const price = unwindPrice(legA, a?.averagePrice ?? legA.limitPrice, intent.unwindSlippage);
   await run.audit('unwind.started', `${cancelled}leg B covered ${b?.filledQuantity ?? '0'} of ${aFilled}: unwinding ${exposed} on ${legA.venue} at ${price}`, { exposed, price });
   const unwindOrders: OrderSnapshot[] = [];

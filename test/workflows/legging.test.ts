@@ -254,6 +254,8 @@ describe('legging paths', () => {
           return v.legs[0]!.phase === 'open' ? v : undefined;
         });
         expect(resting.legs[0]!.waitingSince).toEqual(expect.any(String));
+        // The ledger follows the working phase too.
+        expect(await countRows('intents', `id = $1 AND state = 'LEG_A'`, [intentId])).toBe(1);
         const described = await handle.describe();
         expect(described.typedSearchAttributes.get(SA_LEG_A_STATE)).toBe('open');
         expect(described.typedSearchAttributes.get(SA_STUCK_SINCE)).toBeInstanceOf(Date);
