@@ -7,15 +7,16 @@
 import WebSocket from 'ws';
 import { createEventQueue } from '../event-queue';
 import { z } from 'zod';
-import { addSize, kalshiYesBook, type Book } from '../../domain/book';
+import { kalshiYesBook, MAX_FEED_MESSAGE_BYTES, MAX_LEVELS_PER_SIDE, oversizedMessage, setSize, sizeAfterAdd, type Book } from '../../domain/book';
 import { dec, decStr } from '../../domain/money';
 import { formatZodError } from '../../domain/validation';
 import { kalshiHeaders, type KalshiCredentials } from './auth';
 
 const level = z.tuple([z.number().int().min(1).max(99), z.number().int().nonnegative()]);
+const side = z.array(level).max(MAX_LEVELS_PER_SIDE).nullish();
 const messageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribed'), id: z.number().optional(), msg: z.object({ sid: z.number() }).passthrough() }),
-  z.object({ type: z.literal('orderbook_snapshot'), sid: z.number(), seq: z.number().int(), msg: z.object({ market_ticker: z.string(), yes: z.array(level).nullish(), no: z.array(level).nullish() }) }),
+  z.object({ type: z.literal('orderbook_snapshot'), sid: z.number(), seq: z.number().int(), msg: z.object({ market_ticker: z.string(), yes: side, no: side }) }),
   z.object({ type: z.literal('orderbook_delta'), sid: z.number(), seq: z.number().int(), msg: z.object({ market_ticker: z.string(), price: z.number().int().min(1).max(99), delta: z.number().int(), side: z.enum(['yes', 'no']) }) }),
   z.object({ type: z.literal('error'), msg: z.object({ code: z.string().optional(), message: z.string().optional() }).passthrough() }),
 ]);
@@ -27,48 +28,109 @@ export type KalshiBookEvent =
 
 const cents = (c: number) => decStr(dec(String(c)).div(100));
 
+/** Subscriptions tracked at once (sequence numbers) and given-up ones remembered, so memory stays bounded. */
+const MAX_SUBSCRIPTIONS = 10_000;
+const MAX_ABANDONED = 100_000;
+/** Distinct markets a tracker keeps books for. */
+const MAX_MARKETS = 10_000;
+/** A reason stays one readable line-set even for a message with thousands of bad fields. */
+const MAX_REASON_CHARS = 2_000;
+const MAX_NAME_CHARS = 256;
+
+const invalid = (reason: string): KalshiBookEvent => ({ type: 'invalid', reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason });
+
+/** The first price that appears twice in a snapshot side, if any. */
+function duplicatePrice(levels: [number, number][] | null | undefined): number | undefined {
+  const seen = new Set<number>();
+  for (const [p] of levels ?? []) {
+    if (seen.has(p)) return p;
+    seen.add(p);
+  }
+  return undefined;
+}
+
 /**
  * The message handling of the stream, without the socket: parse, validate, sequence-check and
  * apply one raw message, returning what happened. `resubscribe` is called on a gap.
+ *
+ * A rejected message (`invalid`) changes nothing: neither a book nor the expected `seq`. So a
+ * duplicate or older `seq` is reported and skipped (never applied twice, never a gap), and if a
+ * genuine message was rejected (e.g. a delta that would make a size negative: our book disagrees
+ * with the venue's), the next one shows up as a gap and a fresh snapshot repairs the book.
  */
 export function createKalshiBookTracker(resubscribe: () => void) {
   const books = new Map<string, Book>();
   const lastSeq = new Map<number, number>();
+  /** Markets snapshotted on each subscription: one sid may carry several, sharing one `seq`. */
+  const sidMarkets = new Map<number, Set<string>>();
   /** Subscriptions given up after a gap: their later messages are ignored. */
   const abandoned = new Set<number>();
+  const abandon = (s: number) => {
+    for (const market of sidMarkets.get(s) ?? []) books.delete(market);
+    sidMarkets.delete(s);
+    lastSeq.delete(s);
+    abandoned.add(s);
+    if (abandoned.size > MAX_ABANDONED) abandoned.delete(abandoned.values().next().value!);
+  };
   return {
     books,
     handle(data: string): KalshiBookEvent | undefined {
+      const tooBig = oversizedMessage(data);
+      if (tooBig) return invalid(tooBig);
       let raw: unknown;
       try {
         raw = JSON.parse(data);
       } catch {
-        return { type: 'invalid', reason: 'not JSON' };
+        return invalid('not JSON');
       }
       const parsed = messageSchema.safeParse(raw);
-      if (!parsed.success) return { type: 'invalid', reason: formatZodError(parsed.error) };
+      if (!parsed.success) return invalid(formatZodError(parsed.error));
       const m = parsed.data;
       if (m.type === 'subscribed' || m.type === 'error' || abandoned.has(m.sid)) return undefined;
-      const expected = (lastSeq.get(m.sid) ?? 0) + 1;
-      if (m.seq !== expected) {
-        // Unknown book: drop it and start over from a fresh snapshot on a new subscription.
-        books.delete(m.msg.market_ticker);
-        abandoned.add(m.sid);
+      const market = m.msg.market_ticker;
+      // (Checked by hand: zod refinements on these would cost a third of the parse rate.)
+      if (market.length < 1 || market.length > MAX_NAME_CHARS) return invalid(`market_ticker of ${market.length} characters, expected 1 to ${MAX_NAME_CHARS}`);
+      if (!Number.isSafeInteger(m.sid) || m.sid < 0) return invalid(`sid ${m.sid} is not a subscription id`);
+      const last = lastSeq.get(m.sid);
+      if (last === undefined && lastSeq.size >= MAX_SUBSCRIPTIONS) return invalid(`too many subscriptions: sid ${m.sid} would be number ${MAX_SUBSCRIPTIONS + 1}`);
+      const expected = (last ?? 0) + 1;
+      if (m.seq < expected) {
+        return invalid(`${m.seq === expected - 1 ? 'duplicate' : 'out-of-order'} seq ${m.seq} on sid ${m.sid} (${market}), expected ${expected}: ignored`);
+      }
+      if (m.seq > expected) {
+        // Unknown book: drop it (and every book of this subscription) and start over from a
+        // fresh snapshot on a new subscription.
+        books.delete(market);
+        abandon(m.sid);
         resubscribe();
-        return { type: 'gap', market: m.msg.market_ticker, expected, got: m.seq };
+        return { type: 'gap', market, expected, got: m.seq };
       }
-      lastSeq.set(m.sid, m.seq);
       if (m.type === 'orderbook_snapshot') {
+        for (const [name, levels] of [['yes', m.msg.yes], ['no', m.msg.no]] as const) {
+          const p = duplicatePrice(levels);
+          if (p !== undefined) return invalid(`snapshot seq ${m.seq} for ${market}: price ${p}¢ appears twice on the ${name} side`);
+        }
+        if (!books.has(market) && books.size >= MAX_MARKETS) return invalid(`snapshot for ${market}: already tracking ${MAX_MARKETS} markets`);
+        lastSeq.set(m.sid, m.seq);
         const book = kalshiYesBook((m.msg.yes ?? []).map(([p, n]) => [cents(p), String(n)]), (m.msg.no ?? []).map(([p, n]) => [cents(p), String(n)]));
-        books.set(m.msg.market_ticker, book);
-        return { type: 'book', market: m.msg.market_ticker, book, seq: m.seq, from: 'snapshot' };
+        books.set(market, book);
+        let markets = sidMarkets.get(m.sid);
+        if (!markets) sidMarkets.set(m.sid, (markets = new Set()));
+        markets.add(market);
+        return { type: 'book', market, book, seq: m.seq, from: 'snapshot' };
       }
-      const book = books.get(m.msg.market_ticker);
-      if (!book) return undefined; // deltas before the snapshot of a fresh subscription
+      const book = books.get(market);
       // A NO bid at p is a YES ask at 1 − p.
-      if (m.msg.side === 'yes') addSize(book, 'bid', cents(m.msg.price), String(m.msg.delta));
-      else addSize(book, 'ask', cents(100 - m.msg.price), String(m.msg.delta));
-      return { type: 'book', market: m.msg.market_ticker, book, seq: m.seq, from: 'delta' };
+      const [bookSide, price] = m.msg.side === 'yes' ? (['bid', cents(m.msg.price)] as const) : (['ask', cents(100 - m.msg.price)] as const);
+      if (!book) {
+        lastSeq.set(m.sid, m.seq);
+        return undefined; // deltas before the snapshot of a fresh subscription
+      }
+      const after = sizeAfterAdd(book, bookSide, price, String(m.msg.delta));
+      if (after.lt(0)) return invalid(`delta seq ${m.seq} for ${market}: ${m.msg.delta} at ${m.msg.side} ${m.msg.price}¢ would make the size ${decStr(after)}: rejected`);
+      lastSeq.set(m.sid, m.seq);
+      setSize(book, bookSide, price, after);
+      return { type: 'book', market, book, seq: m.seq, from: 'delta' };
     },
   };
 }
@@ -81,7 +143,8 @@ export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCrede
 
   const connect = () => {
     const path = new URL(opts.wsUrl).pathname;
-    ws = new WebSocket(opts.wsUrl, { headers: kalshiHeaders(opts.credentials, { method: 'GET', path }) });
+    // Frames far beyond the tracker's limit close the socket (and reconnect) rather than fill memory.
+    ws = new WebSocket(opts.wsUrl, { headers: kalshiHeaders(opts.credentials, { method: 'GET', path }), maxPayload: 4 * MAX_FEED_MESSAGE_BYTES });
     let cmdId = 1;
     const subscribe = () => ws?.send(JSON.stringify({ id: cmdId++, cmd: 'subscribe', params: { channels: ['orderbook_delta'], market_tickers: opts.markets } }));
     ws.on('open', subscribe);
