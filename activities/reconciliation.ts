@@ -84,6 +84,19 @@ export function createReconciliationActivities(deps: ReconciliationDeps) {
         });
       }
 
+      // Exposure an intent's unwind could not close: it stays a finding (and SAFE_MODE stays) until
+      // an operator flattens it (`legwork intent flatten`), after which the intent is FLATTENED.
+      for (const intent of await db.intent.findMany({ where: { state: 'UNHEDGED' }, select: { id: true, workflowId: true } })) {
+        differences.push({
+          id: `${input.runId}:unhedged_exposure:${intent.id}`,
+          venue: 'ledger',
+          kind: 'unhedged_exposure',
+          severity: 'high',
+          details: { intentId: intent.id, workflowId: intent.workflowId, why: `intent ${intent.id} holds exposure its unwind could not close: flatten it (legwork intent flatten ${intent.id})` },
+          repaired: false,
+        });
+      }
+
       for (const venue of deps.venues) differences.push(...(await venue.reconcile(db)));
 
       const findings: Finding[] = differences

@@ -6,7 +6,9 @@ import type { IntentView } from '../domain/intent-view';
 import { z } from 'zod';
 import { SA_EXPOSURE, SA_INTENT_STATE, SA_LEG_A_STATE, SA_LEG_B_STATE, SA_MARKET, SA_STRATEGY, SA_STUCK_SINCE } from '../domain/search-attributes';
 import { parseOrThrow } from '../domain/validation';
-import { cancelIntentSignal, type orderIntentWorkflow } from '../workflows';
+import { cancelIntentSignal, type flattenIntentWorkflow, type orderIntentWorkflow } from '../workflows';
+import type { FlattenResult } from '../workflows/flatten';
+import { positiveDecimalString } from '../domain/money';
 
 export class DuplicateIntentError extends Error {
   constructor(public readonly workflowId: string) {
@@ -99,4 +101,27 @@ export async function stuckLegs(client: Client, olderThanMs: number, now: Date =
   }
   legs.sort((a, b) => a.stuckSince.localeCompare(b.stuckSince));
   return { query, legs };
+}
+
+const flattenRequestSchema = cancelRequestSchema.extend({
+  /** Overrides the unwind limit price (a binary contract price, or a spot price). */
+  price: positiveDecimalString.optional(),
+});
+
+/**
+ * Flattens what an UNHEDGED intent still holds: sells (buys) it back on leg A's venue and, once
+ * nothing is left, marks the intent FLATTENED so reconciliation stops raising it. One at a time
+ * per intent; a second run continues where the first stopped, never re-selling what it sold.
+ */
+export async function flattenIntent(client: Client, id: string, request: { reason: string; operator: string; price?: string }, opts: { taskQueue: string }): Promise<FlattenResult> {
+  const parsed = parseOrThrow(flattenRequestSchema, 'flatten request', request);
+  const intentId = intentWorkflowIdFrom(id);
+  const handle = await client.workflow.start<typeof flattenIntentWorkflow>('flattenIntentWorkflow', {
+    workflowId: `flatten-${intentId}`,
+    taskQueue: opts.taskQueue,
+    args: [{ intentId, operator: parsed.operator, reason: parsed.reason, ...(parsed.price ? { price: parsed.price } : {}) }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
+  return handle.result();
 }

@@ -12,8 +12,11 @@ import type { SettledLeg } from './settlement';
  * unwind could not close (reconciliation escalates it).
  */
 export type IntentPhase = 'RECEIVED' | 'RECORDED' | 'REJECTED' | 'LEG_A' | 'LEG_B' | 'UNWINDING' | 'SETTLING' | 'COMPLETED' | 'UNHEDGED';
-/** Phases after which an intent holds nothing: its capital must be released. */
-export const TERMINAL_INTENT_PHASES: readonly string[] = ['REJECTED', 'COMPLETED', 'UNHEDGED'];
+/**
+ * Ledger states after which an intent's workflow is done and its capital must be released.
+ * FLATTENED is written by an operator's flatten of an UNHEDGED intent (workflows/flatten.ts).
+ */
+export const TERMINAL_INTENT_PHASES: readonly string[] = ['REJECTED', 'COMPLETED', 'UNHEDGED', 'FLATTENED'];
 
 /**
  * How a traded intent ended: both legs matched (FILLED, or PARTIAL when A filled only in part and B

@@ -44,6 +44,8 @@ const envSchema = z.object({
    * (the supervisor writes it for its workers). Without it a worker has no venues and rejects every leg.
    */
   LEGWORK_SIM_FILE: z.string().optional(),
+  /** Feed the governor's per-endpoint circuit breakers from this worker's venue requests. */
+  LEGWORK_ENDPOINT_BREAKERS: z.enum(['on', 'off']).default('on'),
   /** Path of a prebuilt workflow bundle (tests, fast restarts); otherwise workflows are bundled at start. */
   LEGWORK_WORKFLOW_BUNDLE: z.string().optional(),
 });

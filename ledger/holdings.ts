@@ -6,7 +6,7 @@
  * as target a racing insert would still fail on the primary key (the test caught exactly that).
  */
 import type { LedgerClient } from './client';
-import { ledgerDecimalString } from './decimal';
+import { fromDb, ledgerDecimalString } from './decimal';
 import { numeric, UTC_NOW } from './sql';
 
 export interface PositionSnapshot {
@@ -52,4 +52,21 @@ export async function upsertBalance(db: LedgerClient, b: BalanceSnapshot): Promi
       "available" = EXCLUDED."available", "total" = EXCLUDED."total", "updated_at" = EXCLUDED."updated_at"
     RETURNING (xmax = 0) AS "inserted"`;
   return { created: rows[0]?.inserted === true };
+}
+
+/** The balance row's id: a pure function of (venue, asset), as `upsertBalance` writes it. */
+export function balanceId(b: Pick<BalanceSnapshot, 'venue' | 'asset'>): string {
+  return `${b.venue}:${b.asset}`;
+}
+
+/** The last balance recorded for (venue, asset), money as decimal strings; undefined if none. */
+export async function findBalance(db: LedgerClient, venue: string, asset: string): Promise<BalanceSnapshot | undefined> {
+  const row = await db.balance.findUnique({ where: { id: balanceId({ venue, asset }) } });
+  return row ? { venue: row.venue, asset: row.asset, available: fromDb(row.available), total: fromDb(row.total) } : undefined;
+}
+
+/** The positions recorded for a venue, quantities as decimal strings. */
+export async function positionsForVenue(db: LedgerClient, venue: string): Promise<PositionSnapshot[]> {
+  const rows = await db.position.findMany({ where: { venue } });
+  return rows.map((r) => ({ venue: r.venue, market: r.market, ...(r.outcome ? { outcome: r.outcome } : {}), quantity: fromDb(r.quantity) }));
 }

@@ -3,7 +3,7 @@ export { recordIntent, setIntentState, setIntentPhase, type RecordIntentArgs } f
 export { recordAudit, type AuditEventArgs } from './audit';
 export { recordQuarantine } from './quarantine';
 export { toDb, fromDb, ledgerDecimalString, LedgerValueError } from './decimal';
-export { upsertOrder, findOrder, type OrderRecord, type OrderWriteResult } from './orders';
+export { upsertOrder, findOrder, unwindsAfter, type OrderRecord, type OrderWriteResult } from './orders';
 export { recordFill, fillId, fillsForOrder, type FillRecord } from './fills';
 export { upsertPosition, upsertBalance, positionId, type PositionSnapshot, type BalanceSnapshot } from './holdings';
 export { recordPnlEvent, type PnlEventRecord } from './pnl';
@@ -17,3 +17,5 @@ export {
   type DifferenceRecord,
 } from './reconciliation';
 export { recordPreflight } from './preflight';
+export { balanceId, findBalance, positionsForVenue } from './holdings';
+export { latestVenueMark, recordVenueMark, type VenueMark } from './venue-marks';

@@ -4,6 +4,7 @@
  * state. Filled quantity only grows and a terminal state stays terminal, so a stale or replayed
  * update can never move an order backwards.
  */
+import { dec, decStr, ZERO } from '../domain/money';
 import { TERMINAL_ORDER_STATES } from '../domain/order';
 import { Prisma } from '../generated/prisma/client';
 import type { LedgerClient } from './client';
@@ -67,4 +68,19 @@ export async function upsertOrder(db: LedgerClient, order: OrderRecord): Promise
 
 export async function findOrder(db: LedgerClient, clientOrderId: string) {
   return db.venueOrder.findUnique({ where: { clientOrderId } });
+}
+
+/**
+ * The unwind orders (leg "U") of an intent after a given attempt, summed: what operator flattens
+ * have already taken off an UNHEDGED intent's exposure, and the last attempt number used.
+ */
+export async function unwindsAfter(db: LedgerClient, intentId: string, afterAttempt: number): Promise<{ filledQuantity: string; lastAttempt: number }> {
+  const rows = await db.venueOrder.findMany({ where: { intentId, legId: 'U', attempt: { gt: afterAttempt } }, select: { attempt: true, filledQuantity: true } });
+  let filled = ZERO;
+  let last = afterAttempt;
+  for (const r of rows) {
+    filled = filled.plus(dec(r.filledQuantity.toFixed()));
+    last = Math.max(last, r.attempt);
+  }
+  return { filledQuantity: decStr(filled), lastAttempt: last };
 }

@@ -14,10 +14,12 @@ import { dec, decStr, ONE } from '../domain/money';
 import type { Venue } from '../domain/venue';
 import { VenueError } from '../domain/venue-errors';
 import { CoinbaseAdapter } from './coinbase/adapter';
-import type { PostingPolicy } from './http/client';
+import type { EndpointOutcome, PostingPolicy } from './http/client';
 import { KalshiAdapter } from './kalshi/adapter';
 import { kalshiUserStream } from './kalshi/user-stream';
 import type { RouterDeps } from '../activities/user-stream-router';
+import type { VenueReconciler } from '../activities/reconciliation';
+import { kalshiReconciler } from './kalshi/reconciler';
 import { PolymarketAdapter } from './polymarket/adapter';
 import type { SimulatorDescription } from './sim';
 
@@ -81,15 +83,16 @@ function executionVenue(
 }
 
 /** PAPER mode: adapters for every venue of the simulator, on its test credentials. */
-export function executionVenuesForSimulator(sim: SimulatorDescription, posting?: PostingPolicy): ExecutionVenues {
-  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, posting });
+export function executionVenuesForSimulator(sim: SimulatorDescription, posting?: PostingPolicy, onOutcome?: (outcome: EndpointOutcome) => void): ExecutionVenues {
+  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, posting, onOutcome });
   const polymarket = new PolymarketAdapter({
     restBaseUrl: sim.polymarket.restBaseUrl,
     account: privateKeyToAccount(sim.polymarket.walletPrivateKey),
     credentials: { key: sim.polymarket.apiKey, secret: sim.polymarket.apiSecret, passphrase: sim.polymarket.apiPassphrase },
     posting,
+    onOutcome,
   });
-  const coinbase = new CoinbaseAdapter({ restBaseUrl: sim.coinbase.restBaseUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem }, posting });
+  const coinbase = new CoinbaseAdapter({ restBaseUrl: sim.coinbase.restBaseUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem }, posting, onOutcome });
   return {
     kalshi: executionVenue(
       'kalshi',
@@ -159,4 +162,10 @@ export function readSimulatorDescription(file: string): SimulatorDescription {
 /** Writes a description for worker processes: owner-only, since it holds the paper credentials. */
 export function writeSimulatorDescription(file: string, sim: SimulatorDescription): void {
   fs.writeFileSync(file, JSON.stringify(sim), { mode: 0o600 });
+}
+
+/** PAPER mode: the venue reconcilers daily and start-up reconciliation run against the simulator. */
+export function venueReconcilersForSimulator(sim: SimulatorDescription): { reconcilers: VenueReconciler[]; close(): Promise<void> } {
+  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } });
+  return { reconcilers: [kalshiReconciler(kalshi)], close: () => kalshi.close() };
 }

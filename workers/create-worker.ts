@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createAuditActivities } from '../activities/audit';
 import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
+import { createFlattenActivities, type FlattenDeps } from '../activities/flatten';
 import { createHaltActivities } from '../activities/halt-intents';
 import { createLegActivities, type LegActivityDeps } from '../activities/legs';
 import { createSettlementActivities, type SettlementDeps } from '../activities/settlement';
@@ -28,6 +29,8 @@ export interface LegworkWorkerDeps {
   settlement: Omit<SettlementDeps, 'venues'>;
   /** The venues' private streams and the ledger's order owners, for the user-stream routers. */
   router: Pick<RouterDeps, 'userStreams' | 'findOwner'>;
+  /** What operator flattens read from the ledger. */
+  flatten: Pick<FlattenDeps, 'unwindsAfter'>;
   /** The client the governor's kill switch uses to reach intents in flight. */
   control: { client: Client };
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
@@ -37,7 +40,7 @@ export interface LegworkWorkerDeps {
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'control' | 'metrics'>) {
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'flatten' | 'control' | 'metrics'>) {
   const activities = {
     ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
@@ -45,6 +48,7 @@ export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate
     ...createReconciliationActivities({ ...deps.reconciliation, metrics: deps.metrics }),
     ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
     ...createHaltActivities(deps.control.client),
+    ...createFlattenActivities({ ...deps.flatten, client: deps.control.client, ledger: deps.ledger }),
     ...createSettlementActivities({ ...deps.settlement, venues: deps.legs.venues }),
     ...createRouterActivities({ ...deps.router, venues: deps.legs.venues, client: deps.control.client }),
   };

@@ -1,9 +1,10 @@
 /** What a worker's activities need, built one way for the worker process, tests and benches. */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { governorGate } from '../activities/gate';
-import type { WorkflowFate } from '../activities/reconciliation';
+import type { VenueReconciler, WorkflowFate } from '../activities/reconciliation';
 import type { IntentView } from '../domain/intent-view';
 import type { ExecutionVenues } from '../venues/execution';
+import { unwindsAfter } from '../ledger';
 import type { RouterDeps } from '../activities/user-stream-router';
 import type { LegworkWorkerDeps } from './create-worker';
 import type { openIntentLedger } from './ledger-wiring';
@@ -29,15 +30,18 @@ export function activityDependencies(opts: {
   venues?: ExecutionVenues;
   /** The venues' private streams the routers read (PAPER: the simulator's). */
   userStreams?: RouterDeps['userStreams'];
-}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'control'> {
+  /** Per-venue reconciliation against the venues' own records (e.g. venues/kalshi/reconciler); none: ledger checks only. */
+  venueReconcilers?: VenueReconciler[];
+}): Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'flatten' | 'control'> {
   return {
     ledger: opts.ledger.ledger,
     legs: { venues: opts.venues ?? {}, recordOrder: opts.ledger.recordOrder },
     settlement: { recordPnl: opts.ledger.recordPnl, recordAudit: opts.ledger.ledger.recordAudit },
     router: { userStreams: opts.userStreams ?? {}, findOwner: opts.ledger.findOrderOwner },
+    flatten: { unwindsAfter: (intentId, afterAttempt) => unwindsAfter(opts.ledger.db, intentId, afterAttempt) },
     control: { client: opts.client },
     gate: governorGate(opts.client, opts.governorId),
     // Venue reconcilers join here with the venue adapters.
-    reconciliation: { db: opts.ledger.db, workflowFate: (id) => workflowFate(opts.client, id), venues: [] },
+    reconciliation: { db: opts.ledger.db, workflowFate: (id) => workflowFate(opts.client, id), venues: opts.venueReconcilers ?? [] },
   };
 }

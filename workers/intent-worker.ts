@@ -16,8 +16,9 @@ import { createLegworkWorker } from './create-worker';
 import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
 import { openIntentLedger } from './ledger-wiring';
-import { closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator } from '../venues/execution';
+import { closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
 import { READY_EVENT } from './worker-process';
+import { createBreakerReporter } from './breaker-reporter';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -31,8 +32,10 @@ async function main(): Promise<void> {
   const ledger = openIntentLedger(config.DATABASE_URL);
   // PAPER: trade against the simulator the supervisor (or `legwork sim`) described.
   const sim = config.LEGWORK_SIM_FILE ? readSimulatorDescription(config.LEGWORK_SIM_FILE) : undefined;
-  const venues = sim ? executionVenuesForSimulator(sim) : {};
+  const breakers = config.LEGWORK_ENDPOINT_BREAKERS === 'on' ? createBreakerReporter({ client, governorId: config.LEGWORK_GOVERNOR_ID, onError: (err) => log.warn({ err }, 'breaker event not delivered') }) : undefined;
+  const venues = sim ? executionVenuesForSimulator(sim, undefined, breakers?.onOutcome) : {};
   const userStreams = sim ? userStreamsForSimulator(sim) : {};
+  const venueReconcilers = sim ? venueReconcilersForSimulator(sim) : undefined;
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.LEGWORK_TASK_QUEUE,
-      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues, userStreams }),
+      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues, userStreams, venueReconcilers: venueReconcilers?.reconcilers }),
       metrics,
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     governorPoller.stop();
     await metricsServer?.close();
     await closeExecutionVenues(venues);
+    await venueReconcilers?.close();
     await ledger.close();
     await clientConnection.close();
     await connection.close();

@@ -13,3 +13,4 @@ export {
 } from './risk-governor';
 export { reconciliationWorkflow } from './reconciliation';
 export { userStreamRouterWorkflow } from './user-stream-router';
+export { flattenIntentWorkflow } from './flatten';

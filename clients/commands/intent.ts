@@ -6,9 +6,9 @@ import { ValidationError } from '../../domain/validation';
 import { parseIntent } from '../../domain/intent';
 import type { IntentView } from '../../domain/intent-view';
 import { connectClient } from '../temporal';
-import { cancelIntent, intentWorkflowIdFrom, startIntent, stuckLegs } from '../intents';
+import { cancelIntent, flattenIntent, intentWorkflowIdFrom, startIntent, stuckLegs } from '../intents';
 import { parseDuration } from '../../infra/duration';
-import { print, reportError, type OutputOptions } from './output';
+import { EXIT, print, reportError, type OutputOptions } from './output';
 
 function readJsonFile(file: string): unknown {
   let text: string;
@@ -100,6 +100,32 @@ export function registerIntentCommands(program: Command): void {
           }
           const view = await client.workflow.getHandle(workflowId).result() as IntentView;
           print(opts, view, () => describe(view));
+        } finally {
+          await close();
+        }
+      } catch (err) {
+        process.exitCode = reportError(opts, err);
+      }
+    });
+
+  intent
+    .command('flatten <opportunityOrIntentId>')
+    .description("close what an UNHEDGED intent still holds: sell (buy) it back on leg A's venue, then mark it FLATTENED")
+    .requiredOption('--reason <text>', 'why (written to the audit trail)')
+    .requiredOption('--operator <name>', 'who')
+    .option('--price <price>', "limit for the immediate-or-cancel unwind (default: leg A's fill price through the intent's unwindSlippage)")
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  legwork intent flatten demo-fed-cut-dec-0001 --reason "hedged the book by hand" --operator ana\n  legwork reconcile run   # the unhedged finding is gone; then: legwork safe-mode ack ...')
+    .action(async (id: string, opts: OutputOptions & { reason: string; operator: string; price?: string }) => {
+      try {
+        const config = loadConfig();
+        const { client, close } = await connectClient(config);
+        try {
+          const result = await flattenIntent(client, id, { reason: opts.reason, operator: opts.operator, ...(opts.price ? { price: opts.price } : {}) }, { taskQueue: config.LEGWORK_TASK_QUEUE });
+          print(opts, result, () =>
+            result.remaining === '0' ? `flattened ${result.flattened} of ${result.intentId}: it is FLATTENED` : `unwound ${result.flattened} of ${result.intentId}; ${result.remaining} still exposed (try again, or with --price)`,
+          );
+          if (result.remaining !== '0') process.exitCode = EXIT.failure;
         } finally {
           await close();
         }

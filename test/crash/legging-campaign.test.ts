@@ -92,7 +92,10 @@ describe('crash campaign: SIGKILLed workers and a restarted Temporal server whil
 
     const taskQueue = uniqueTaskQueue('campaign');
     const governorId = `governor-${taskQueue}`;
-    const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address, LEGWORK_TASK_QUEUE: taskQueue, LEGWORK_GOVERNOR_ID: governorId, LEGWORK_SIM_FILE: simFile, LEGWORK_LOG_LEVEL: 'error', LEGWORK_METRICS_PORT: '0' };
+    const workerEnv = { ...process.env, TEMPORAL_ADDRESS: server.address, LEGWORK_TASK_QUEUE: taskQueue, LEGWORK_GOVERNOR_ID: governorId, LEGWORK_SIM_FILE: simFile, LEGWORK_LOG_LEVEL: 'error', LEGWORK_METRICS_PORT: '0',
+      // The campaign is about crash safety: endpoint breakers tripped by its injected faults would
+      // turn most intents away at the gate (test/workflows/endpoint-breaker.test.ts covers them).
+      LEGWORK_ENDPOINT_BREAKERS: 'off' };
     for (let i = 0; i < 2; i++) workers.push(await spawnWorkerProcess({ env: workerEnv }));
 
     const connection = await Connection.connect({ address: server.address });

@@ -8,6 +8,8 @@ import { openIntentLedger } from '../../workers/ledger-wiring';
 import { installTemporalLogging } from '../../infra/temporal-logging';
 import { closeExecutionVenues, executionVenuesForSimulator, userStreamsForSimulator } from '../../venues/execution';
 import { ensureRouter } from '../../clients/routers';
+import { createBreakerReporter } from '../../workers/breaker-reporter';
+import type { BreakerConfig } from '../../domain/breakers';
 import { startVenueSimulator, type VenueSimulator, type VenueSimulatorOptions } from '../../venues/sim';
 import { testEnv, uniqueTaskQueue } from '../harness/env';
 
@@ -32,7 +34,14 @@ export interface TestWorkerContext {
 export async function withTestWorker<T>(
   prefix: string,
   fn: (ctx: TestWorkerContext) => Promise<T>,
-  opts: { databaseUrl?: string; simulator?: VenueSimulatorOptions; /** Start the Kalshi user-stream router too. */ router?: boolean } = {},
+  opts: {
+    databaseUrl?: string;
+    simulator?: VenueSimulatorOptions;
+    /** Start the Kalshi user-stream router too. */
+    router?: boolean;
+    /** Feed the governor's endpoint breakers from the adapters (off unless a test is about them). */
+    breakers?: BreakerConfig;
+  } = {},
 ): Promise<T> {
   const env = testEnv();
   const taskQueue = uniqueTaskQueue(prefix);
@@ -40,10 +49,11 @@ export async function withTestWorker<T>(
   const ledger = openIntentLedger(opts.databaseUrl ?? env.databaseUrl);
   const { client, close } = await connectTestClient();
   const sim = await startVenueSimulator(opts.simulator);
-  const venues = executionVenuesForSimulator(sim.describe());
+  // Each test file gets its own governor on its own task queue, so kill switches never leak between files.
+  const governorId = `governor-${taskQueue}`;
+  const reporter = opts.breakers ? createBreakerReporter({ client, governorId, config: opts.breakers }) : undefined;
+  const venues = executionVenuesForSimulator(sim.describe(), undefined, reporter?.onOutcome);
   try {
-    // Each test file gets its own governor on its own task queue, so kill switches never leak between files.
-    const governorId = `governor-${taskQueue}`;
     const worker = await createLegworkWorker({
       connection,
       namespace: env.namespace,

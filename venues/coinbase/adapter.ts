@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { dec, decStr } from '../../domain/money';
 import { newOrderSnapshot, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { VenueError } from '../../domain/venue-errors';
-import { VenueHttpClient, type PostingPolicy } from '../http/client';
+import { VenueHttpClient, type EndpointOutcome, type PostingPolicy } from '../http/client';
 import { RateGovernor } from '../rate-governor';
 import { buildCoinbaseJwt, type CoinbaseCredentials } from './auth';
 
@@ -54,6 +54,8 @@ export interface CoinbaseAdapterOptions {
   unknownResolutionAttempts?: number;
   requestTimeoutMs?: number;
   posting?: PostingPolicy;
+  /** Endpoint health for the circuit breakers (see VenueHttpOptions.onOutcome). */
+  onOutcome?: (outcome: EndpointOutcome) => void;
 }
 
 export class CoinbaseAdapter {
@@ -74,6 +76,7 @@ export class CoinbaseAdapter {
       rate: this.rate,
       timeoutMs: options.requestTimeoutMs,
       posting: options.posting,
+      onOutcome: options.onOutcome,
       authHeaders: async ({ method, host, path }) => ({ authorization: `Bearer ${await buildCoinbaseJwt(options.credentials, { method, host, path })}` }),
       errorCode: (body) => {
         const parsed = errorBodySchema.safeParse(body);

@@ -26,6 +26,19 @@ export interface VenueHttpOptions {
    * request is sent (tests against the simulator). Reads are always sent.
    */
   posting?: PostingPolicy;
+  /**
+   * Told the outcome of every request sent (endpoint health for the circuit breakers): `ok`, or a
+   * failure that says something about the endpoint (429, 5xx, timeouts, resets). A permanent
+   * refusal (validation, funds) is the venue working as it should and is not reported.
+   */
+  onOutcome?: (outcome: EndpointOutcome) => void;
+}
+
+export interface EndpointOutcome {
+  venue: string;
+  endpoint: string;
+  ok: boolean;
+  detail?: string;
 }
 
 export interface PreflightPayload {
@@ -101,6 +114,7 @@ export class VenueHttpClient {
       } catch (err) {
         const kind =
           err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ? 'timeout' : (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'refused' : 'reset';
+        this.options.onOutcome?.({ venue, endpoint, ok: false, detail: kind });
         throw new VenueError({ venue, endpoint, errorClass: classifyNetworkFailure(kind, true), message: `${kind}: ${(err as Error).message}` });
       }
       const json = parseJson(text);
@@ -108,9 +122,11 @@ export class VenueHttpClient {
         const { code, message } = this.options.errorCode(json);
         const { errorClass, retryAfterMs } = classifyHttpFailure({ status, venueCode: code, retryAfterHeader: retryAfter, nowMs: Date.now() });
         if (status === 429) this.options.rate.onThrottled(endpoint, retryAfterMs);
+        if (errorClass !== 'permanent') this.options.onOutcome?.({ venue, endpoint, ok: false, detail: `HTTP ${status}` });
         throw new VenueError({ venue, endpoint, errorClass, httpStatus: status, venueCode: code, retryAfterMs, message: message ?? `HTTP ${status}` });
       }
       this.options.rate.onSuccess(endpoint);
+      this.options.onOutcome?.({ venue, endpoint, ok: true });
       const parsed = schema.safeParse(json);
       if (!parsed.success) throw new VenueError({ venue, endpoint, errorClass: 'unknown', httpStatus: status, message: `unexpected response: ${formatZodError(parsed.error)}` });
       return parsed.data;

@@ -6,11 +6,14 @@
  * twice; Kalshi's 409 `order_already_exists` and every UNKNOWN outcome are resolved by lookup.
  */
 import { z } from 'zod';
-import { dec, decStr } from '../../domain/money';
-import { newOrderSnapshot, type MarketResolution, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
-import { kalshiCentsToPrice, priceToKalshiCents, quantityToKalshiCount } from '../../domain/units';
+import { dec, decimalString, decStr } from '../../domain/money';
+import { kalshiFee } from '../../domain/fees';
+import { fillSchema as ourFillSchema, newOrderSnapshot, type Fill, type MarketResolution, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
+import { kalshiCentsToPrice, kalshiCountToQuantity, priceToKalshiCents, quantityToKalshiCount } from '../../domain/units';
+import { parseOrThrow } from '../../domain/validation';
+import type { Outcome } from '../../domain/venue';
 import { VenueError } from '../../domain/venue-errors';
-import { VenueHttpClient, type PostingPolicy } from '../http/client';
+import { VenueHttpClient, type EndpointOutcome, type PostingPolicy } from '../http/client';
 import { RateGovernor } from '../rate-governor';
 import { kalshiHeaders, type KalshiCredentials } from './auth';
 
@@ -39,6 +42,57 @@ const marketResponse = z.object({ market: z.object({ ticker: z.string(), status:
 const bookLevels = z.array(z.tuple([z.number(), z.number()])).nullable();
 const orderbookResponse = z.object({ orderbook: z.object({ yes: bookLevels, no: bookLevels }) });
 
+/**
+ * A fill as `GET /portfolio/fills` sends it (docs.kalshi.com, Fill): prices in cents per side, a
+ * whole `count`. Kalshi's legacy shape carries no fee: `fee_cost` (dollars) is read when sent.
+ */
+const kalshiFillSchema = z.object({
+  trade_id: z.string().min(1),
+  order_id: z.string().min(1),
+  client_order_id: z.string().optional(),
+  ticker: z.string().min(1),
+  side: z.enum(['yes', 'no']),
+  action: z.enum(['buy', 'sell']),
+  count: z.number().int().positive(),
+  yes_price: z.number().int(),
+  no_price: z.number().int(),
+  is_taker: z.boolean(),
+  created_time: z.iso.datetime({ offset: true }),
+  fee_cost: decimalString.optional(),
+});
+// Kalshi ends a listing with an empty cursor (some responses send null).
+const fillsResponse = z.object({ fills: z.array(kalshiFillSchema), cursor: z.string().nullish() });
+/**
+ * `GET /portfolio/positions` (docs.kalshi.com, GetPositionsResponse/MarketPosition): `position` is
+ * the legacy signed integer (+ YES, − NO contracts); current Kalshi also sends `position_fp`, a
+ * fixed-point string ("-5.00"), and says the two match when both are sent. Either is accepted.
+ */
+const marketPositionSchema = z
+  .object({ ticker: z.string().min(1), position: z.number().int().optional(), position_fp: z.string().regex(/^-?\d+(\.\d+)?$/).optional() })
+  .refine((p) => p.position !== undefined || p.position_fp !== undefined, 'a market position needs position or position_fp');
+const positionsResponse = z.object({ market_positions: z.array(marketPositionSchema), cursor: z.string().nullish() });
+
+/** Our view of one order at the venue, for reconciliation (no request to rebuild it from). */
+export interface KalshiOrderView {
+  venueOrderId: string;
+  clientOrderId: string;
+  market: string;
+  outcome: Outcome;
+  action: 'buy' | 'sell';
+  state: OrderState;
+  filledQuantity: string;
+  quantity: string;
+}
+
+/** Net position in one market, as a binary outcome and a count (never signed). */
+export interface KalshiPosition {
+  market: string;
+  outcome: Outcome;
+  quantity: string;
+}
+
+const PAGE = 100;
+
 const STATE: Record<KalshiOrder['status'], OrderState> = { pending: 'pending', resting: 'open', executed: 'filled', canceled: 'cancelled' };
 
 export interface KalshiAdapterOptions {
@@ -47,6 +101,8 @@ export interface KalshiAdapterOptions {
   rate?: RateGovernor;
   requestTimeoutMs?: number;
   posting?: PostingPolicy;
+  /** Endpoint health for the circuit breakers (see VenueHttpOptions.onOutcome). */
+  onOutcome?: (outcome: EndpointOutcome) => void;
 }
 
 export class KalshiAdapter {
@@ -63,6 +119,7 @@ export class KalshiAdapter {
       rate: this.rate,
       timeoutMs: options.requestTimeoutMs,
       posting: options.posting,
+      onOutcome: options.onOutcome,
       authHeaders: ({ method, path }) => kalshiHeaders(options.credentials, { method, path }),
       errorCode: (body) => {
         const parsed = errorSchema.safeParse(body);
@@ -148,6 +205,71 @@ export class KalshiAdapter {
     return decStr(dec(String(balance)).div(100));
   }
 
+  /**
+   * Every fill after `cursor` (from the first fill without one), oldest first, and the cursor to
+   * ask from next time. Pages until a short page. The simulator's cursor is a position in our fill
+   * history (the index of the next fill); Kalshi's documented cursor pages a listing and is empty
+   * at its end, in which case the cursor given is returned, so a caller never loses its place.
+   */
+  async fillsSince(cursor?: string): Promise<{ fills: Fill[]; cursor: string }> {
+    const fills: Fill[] = [];
+    let at = cursor ?? '';
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(PAGE) });
+      if (at) query.set('cursor', at);
+      const page = await this.http.call('GET', '/portfolio/fills', fillsResponse, { query });
+      fills.push(...page.fills.map(toFill));
+      const next = page.cursor ?? '';
+      if (next) at = next;
+      if (page.fills.length < PAGE || !next) return { fills, cursor: at };
+    }
+  }
+
+  /** Our resting orders (`status=resting`). */
+  async openOrders(): Promise<KalshiOrderView[]> {
+    const { orders } = await this.http.call('GET', '/portfolio/orders', ordersResponse, { query: new URLSearchParams({ status: 'resting' }) });
+    return orders.map(toView);
+  }
+
+  /** One order by the venue's id; undefined when the venue has no such order (404). */
+  async orderView(venueOrderId: string): Promise<KalshiOrderView | undefined> {
+    try {
+      const { order } = await this.http.call('GET', `/portfolio/orders/${encodeURIComponent(venueOrderId)}`, orderResponse, { endpoint: 'GET /portfolio/orders/{id}' });
+      return toView(order);
+    } catch (err) {
+      if (err instanceof VenueError && err.details.httpStatus === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** One order by our client order id (Kalshi lists by market, so the market narrows the search). */
+  async orderViewByClientOrderId(market: string, clientOrderId: string): Promise<KalshiOrderView | undefined> {
+    const { orders } = await this.http.call('GET', '/portfolio/orders', ordersResponse, { query: new URLSearchParams({ ticker: market }) });
+    const found = orders.find((o) => o.client_order_id === clientOrderId);
+    return found ? toView(found) : undefined;
+  }
+
+  /** Non-zero net positions per market. */
+  async positions(): Promise<KalshiPosition[]> {
+    const out: KalshiPosition[] = [];
+    let cursor = '';
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(PAGE) });
+      if (cursor) query.set('cursor', cursor);
+      const page = await this.http.call('GET', '/portfolio/positions', positionsResponse, { query });
+      for (const p of page.market_positions) {
+        const signed = dec(p.position_fp ?? String(p.position));
+        if (p.position_fp !== undefined && p.position !== undefined && !signed.eq(dec(String(p.position)))) {
+          throw new VenueError({ venue: 'kalshi', endpoint: 'GET /portfolio/positions', errorClass: 'unknown', message: `position ${p.position} and position_fp ${p.position_fp} disagree for ${p.ticker}` });
+        }
+        if (signed.isZero()) continue;
+        out.push({ market: p.ticker, outcome: signed.gt(0) ? 'yes' : 'no', quantity: decStr(signed.abs()) });
+      }
+      cursor = page.cursor ?? '';
+      if (!cursor || page.market_positions.length < PAGE) return out;
+    }
+  }
+
   /** The YES-side view of the book: YES bids, and YES asks derived from NO bids (100 − p). */
   async orderBook(market: string): Promise<{ bids: [string, string][]; asks: [string, string][] }> {
     const { orderbook } = await this.http.call('GET', `/markets/${encodeURIComponent(market)}/orderbook`, orderbookResponse, {
@@ -157,4 +279,44 @@ export class KalshiAdapter {
     const asks = (orderbook.no ?? []).map(([p, n]): [string, string] => [kalshiCentsToPrice(100 - p), String(n)]).reverse();
     return { bids, asks };
   }
+}
+
+/**
+ * A Kalshi fill in our model: the price of the fill's own side, exactly from cents. The fee is
+ * Kalshi's `fee_cost` when sent; otherwise Kalshi's published formula for this fill (takers pay,
+ * makers do not on these series), which is what Kalshi, and the simulator, charge per fill.
+ */
+function toFill(f: z.infer<typeof kalshiFillSchema>): Fill {
+  const price = kalshiCentsToPrice(f.side === 'yes' ? f.yes_price : f.no_price);
+  const quantity = kalshiCountToQuantity(f.count);
+  const liquidity = f.is_taker ? 'taker' : 'maker';
+  return parseOrThrow(ourFillSchema, `Kalshi fill ${f.trade_id}`, {
+    venue: 'kalshi',
+    venueTradeId: f.trade_id,
+    venueOrderId: f.order_id,
+    ...(f.client_order_id ? { clientOrderId: f.client_order_id } : {}),
+    market: f.ticker,
+    outcome: f.side,
+    action: f.action,
+    price,
+    quantity,
+    fee: f.fee_cost !== undefined ? decStr(dec(f.fee_cost)) : kalshiFee({ contracts: quantity, price, liquidity }),
+    liquidity,
+    at: f.created_time,
+  });
+}
+
+function toView(o: KalshiOrder): KalshiOrderView {
+  let state = STATE[o.status];
+  if (state === 'open' && o.fill_count > 0) state = 'partially_filled';
+  return {
+    venueOrderId: o.order_id,
+    clientOrderId: o.client_order_id,
+    market: o.ticker,
+    outcome: o.side,
+    action: o.action,
+    state,
+    filledQuantity: String(o.fill_count),
+    quantity: String(o.fill_count + o.remaining_count),
+  };
 }

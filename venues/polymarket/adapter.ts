@@ -10,7 +10,7 @@ import { dec, decStr } from '../../domain/money';
 import { newOrderSnapshot, type MarketResolution, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { polymarketOrderAmounts } from '../../domain/units';
 import { VenueError } from '../../domain/venue-errors';
-import { VenueHttpClient, type PostingPolicy } from '../http/client';
+import { VenueHttpClient, type EndpointOutcome, type PostingPolicy } from '../http/client';
 import { RateGovernor } from '../rate-governor';
 import { l2Headers, type PolymarketApiCredentials } from './auth';
 import { CTF_EXCHANGE, orderHash, POLYGON_CHAIN_ID, saltFor, SIDE, signOrder, ZERO_ADDRESS, type PolymarketOrder } from './order-signing';
@@ -33,6 +33,8 @@ export interface PolymarketAdapterOptions {
   chainId?: number;
   rate?: RateGovernor;
   posting?: PostingPolicy;
+  /** Endpoint health for the circuit breakers (see VenueHttpOptions.onOutcome). */
+  onOutcome?: (outcome: EndpointOutcome) => void;
 }
 
 export class PolymarketAdapter {
@@ -46,6 +48,7 @@ export class PolymarketAdapter {
       baseUrl: options.restBaseUrl,
       rate: this.rate,
       posting: options.posting,
+      onOutcome: options.onOutcome,
       authHeaders: ({ method, path, body }) => l2Headers(options.account.address, options.credentials, { method, path, body }),
       errorCode: (body) => {
         const parsed = errorResponse.safeParse(body);

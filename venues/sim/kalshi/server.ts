@@ -61,6 +61,8 @@ const faultSchema = z.object({
 type Fault = z.infer<typeof faultSchema>;
 
 const resolveSchema = z.object({ ticker: z.string().min(1), result: z.enum(['yes', 'no']) });
+/** Drift injection (admin API): our cash changes with no fill to explain it (a fee, a transfer, a venue error). */
+const balanceDeltaSchema = z.object({ deltaCents: z.number().int() });
 /** A trade by someone else (admin API): it takes resting liquidity, ours included, and never rests. */
 const externalTradeSchema = z.object({ ticker: z.string().min(1), side: z.enum(['yes', 'no']), action: z.enum(['buy', 'sell']), count: z.number().int().positive(), price: z.number().int().min(1).max(99) });
 
@@ -309,6 +311,12 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       execute(trade, true, false, true);
       return json(res, 200, { traded: t.count - trade.remaining_count });
     }
+    if (url.pathname === '/_sim/balance' && req.method === 'POST') {
+      const parsed = balanceDeltaSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return error(res, 400, 'invalid_balance', formatZodError(parsed.error));
+      balance += parsed.data.deltaCents;
+      return json(res, 200, { balance });
+    }
     if (url.pathname === '/_sim/resolve' && req.method === 'POST') {
       const parsed = resolveSchema.safeParse(JSON.parse(raw || '{}'));
       if (!parsed.success) return error(res, 400, 'invalid_resolution', formatZodError(parsed.error));
@@ -358,7 +366,9 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     }
     if (endpoint === `GET ${API}/portfolio/orders`) {
       const ticker = url.searchParams.get('ticker');
-      return json(res, 200, { orders: [...orders.values()].filter((o) => !ticker || o.ticker === ticker), cursor: '' });
+      // Kalshi's `status` filter: resting, canceled or executed (one value).
+      const status = url.searchParams.get('status');
+      return json(res, 200, { orders: [...orders.values()].filter((o) => (!ticker || o.ticker === ticker) && (!status || o.status === status)), cursor: '' });
     }
     const one = new RegExp(`^${API}/portfolio/orders/([^/]+)$`).exec(url.pathname);
     if (one && req.method === 'GET') {
@@ -391,6 +401,28 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       const page = fills.slice(from).filter((f) => (!ticker || f.ticker === ticker) && (!orderId || f.order_id === orderId)).slice(0, limit);
       const next = page.length === limit ? fills.indexOf(page[page.length - 1]!) + 1 : fills.length;
       return json(res, 200, { fills: page, cursor: String(next) });
+    }
+    if (endpoint === `GET ${API}/portfolio/positions`) {
+      // Kalshi's MarketPosition, the fields reconciliation reads: `position` is signed (+ YES, − NO
+      // contracts); current Kalshi also sends `position_fp` ("10.00"), kept equal here. One page.
+      const ticker = url.searchParams.get('ticker');
+      const net = new Map<string, { position: number; traded: number; fees: number }>();
+      for (const f of fills) {
+        if (ticker && f.ticker !== ticker) continue;
+        const p = net.get(f.ticker) ?? { position: 0, traded: 0, fees: 0 };
+        const yesWard = (f.side === 'yes') === (f.action === 'buy');
+        p.position += yesWard ? f.count : -f.count;
+        p.traded += f.count * (f.side === 'yes' ? f.yes_price : f.no_price);
+        net.set(f.ticker, p);
+      }
+      const market_positions = [...net].map(([t, p]) => ({
+        ticker: t,
+        position: p.position,
+        position_fp: p.position.toFixed(2),
+        total_traded: p.traded,
+        resting_orders_count: [...orders.values()].filter((o) => o.ticker === t && o.status === 'resting').length,
+      }));
+      return json(res, 200, { market_positions, event_positions: [], cursor: '' });
     }
     const market = new RegExp(`^${API}/markets/([^/]+)$`).exec(url.pathname);
     if (market && req.method === 'GET') {
