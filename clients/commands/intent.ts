@@ -8,7 +8,7 @@ import type { IntentView } from '../../domain/intent-view';
 import { connectClient } from '../temporal';
 import { cancelIntent, flattenIntent, intentWorkflowIdFrom, startIntent, stuckLegs } from '../intents';
 import { parseDuration } from '../../infra/duration';
-import { EXIT, print, reportError, type OutputOptions } from './output';
+import { EXIT, print, reportError, withCliClient, type OutputOptions } from './output';
 
 function readJsonFile(file: string): unknown {
   let text: string;
@@ -65,19 +65,11 @@ export function registerIntentCommands(program: Command): void {
     .description("query a running or finished intent's state")
     .option('--json', 'print JSON')
     .action(async (id: string, opts: OutputOptions) => {
-      try {
-        const config = loadConfig();
-        const { client, close } = await connectClient(config);
-        try {
-          const workflowId = intentWorkflowIdFrom(id);
-          const view = await client.workflow.getHandle(workflowId).query<IntentView>('state');
-          print(opts, view, () => describe(view));
-        } finally {
-          await close();
-        }
-      } catch (err) {
-        process.exitCode = reportError(opts, err);
-      }
+      await withCliClient(opts, async (client, config) => {
+        const workflowId = intentWorkflowIdFrom(id);
+        const view = await client.workflow.getHandle(workflowId).query<IntentView>('state');
+        print(opts, view, () => describe(view));
+      });
     });
 
   intent
@@ -89,23 +81,15 @@ export function registerIntentCommands(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  legwork intent cancel demo-fed-cut-dec-0001 --reason "edge gone" --operator alice')
     .action(async (id: string, opts: OutputOptions & { reason: string; operator: string; wait: boolean }) => {
-      try {
-        const config = loadConfig();
-        const { client, close } = await connectClient(config);
-        try {
-          const workflowId = await cancelIntent(client, id, { reason: opts.reason, operator: opts.operator });
-          if (!opts.wait) {
-            print(opts, { workflowId, cancelRequested: true }, () => `cancel requested for ${workflowId}`);
-            return;
-          }
-          const view = await client.workflow.getHandle(workflowId).result() as IntentView;
-          print(opts, view, () => describe(view));
-        } finally {
-          await close();
+      await withCliClient(opts, async (client, config) => {
+        const workflowId = await cancelIntent(client, id, { reason: opts.reason, operator: opts.operator });
+        if (!opts.wait) {
+          print(opts, { workflowId, cancelRequested: true }, () => `cancel requested for ${workflowId}`);
+          return;
         }
-      } catch (err) {
-        process.exitCode = reportError(opts, err);
-      }
+        const view = await client.workflow.getHandle(workflowId).result() as IntentView;
+        print(opts, view, () => describe(view));
+      });
     });
 
   intent
@@ -117,21 +101,13 @@ export function registerIntentCommands(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  legwork intent flatten demo-fed-cut-dec-0001 --reason "hedged the book by hand" --operator ana\n  legwork reconcile run   # the unhedged finding is gone; then: legwork safe-mode ack ...')
     .action(async (id: string, opts: OutputOptions & { reason: string; operator: string; price?: string }) => {
-      try {
-        const config = loadConfig();
-        const { client, close } = await connectClient(config);
-        try {
-          const result = await flattenIntent(client, id, { reason: opts.reason, operator: opts.operator, ...(opts.price ? { price: opts.price } : {}) }, { taskQueue: config.LEGWORK_TASK_QUEUE });
-          print(opts, result, () =>
-            result.remaining === '0' ? `flattened ${result.flattened} of ${result.intentId}: it is FLATTENED` : `unwound ${result.flattened} of ${result.intentId}; ${result.remaining} still exposed (try again, or with --price)`,
-          );
-          if (result.remaining !== '0') process.exitCode = EXIT.failure;
-        } finally {
-          await close();
-        }
-      } catch (err) {
-        process.exitCode = reportError(opts, err);
-      }
+      await withCliClient(opts, async (client, config) => {
+        const result = await flattenIntent(client, id, { reason: opts.reason, operator: opts.operator, ...(opts.price ? { price: opts.price } : {}) }, { taskQueue: config.LEGWORK_TASK_QUEUE });
+        print(opts, result, () =>
+          result.remaining === '0' ? `flattened ${result.flattened} of ${result.intentId}: it is FLATTENED` : `unwound ${result.flattened} of ${result.intentId}; ${result.remaining} still exposed (try again, or with --price)`,
+        );
+        if (result.remaining !== '0') process.exitCode = EXIT.failure;
+      });
     });
 
   program
@@ -141,29 +117,23 @@ export function registerIntentCommands(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  legwork stuck --older-than 60s\n  legwork stuck --older-than 5m --json')
     .action(async (opts: OutputOptions & { olderThan: string }) => {
+      // Validated before connecting: a bad duration is reported (exit 2) even when Temporal is down.
+      let olderThanMs: number;
       try {
-        let olderThanMs: number;
-        try {
-          olderThanMs = parseDuration(opts.olderThan);
-        } catch (err) {
-          throw new ValidationError('--older-than', (err as Error).message);
-        }
-        const config = loadConfig();
-        const { client, close } = await connectClient(config);
-        try {
-          const result = await stuckLegs(client, olderThanMs);
-          print(opts, result, () =>
-            result.legs.length === 0
-              ? `no leg stuck for more than ${opts.olderThan}`
-              : result.legs
-                  .map((l) => `${l.workflowId}  ${l.intentState ?? '?'}  A=${l.legAState ?? '-'} B=${l.legBState ?? '-'}  since ${l.stuckSince}  ${l.market ?? ''}`)
-                  .join('\n'),
-          );
-        } finally {
-          await close();
-        }
+        olderThanMs = parseDuration(opts.olderThan);
       } catch (err) {
-        process.exitCode = reportError(opts, err);
+        process.exitCode = reportError(opts, new ValidationError('--older-than', (err as Error).message));
+        return;
       }
+      await withCliClient(opts, async (client) => {
+        const result = await stuckLegs(client, olderThanMs);
+        print(opts, result, () =>
+          result.legs.length === 0
+            ? `no leg stuck for more than ${opts.olderThan}`
+            : result.legs
+                .map((l) => `${l.workflowId}  ${l.intentState ?? '?'}  A=${l.legAState ?? '-'} B=${l.legBState ?? '-'}  since ${l.stuckSince}  ${l.market ?? ''}`)
+                .join('\n'),
+        );
+      });
     });
 }

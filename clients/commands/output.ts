@@ -1,5 +1,8 @@
 /** How every CLI command reports: human text by default, one JSON document with --json; meaningful exit codes. */
+import type { Client } from '@temporalio/client';
+import { loadConfig, type LegworkConfig } from '../../infra/config';
 import { SafeModeAckRefusedError } from '../governor';
+import { connectClient } from '../temporal';
 import { DuplicateIntentError } from '../intents';
 import { ValidationError } from '../../domain/validation';
 
@@ -29,4 +32,22 @@ export function reportError(opts: OutputOptions, err: unknown): number {
   if (opts.json) process.stdout.write(`${JSON.stringify({ error: { type: err instanceof Error ? err.name : 'Error', message } }, null, 2)}\n`);
   else process.stderr.write(`error: ${message}\n`);
   return code;
+}
+
+/**
+ * Runs a command body with a Temporal client from the environment's configuration, always closes
+ * it, and turns any error into the report and exit code every command uses.
+ */
+export async function withCliClient(opts: OutputOptions, fn: (client: Client, config: LegworkConfig) => Promise<void>): Promise<void> {
+  try {
+    const config = loadConfig();
+    const { client, close } = await connectClient(config);
+    try {
+      await fn(client, config);
+    } finally {
+      await close();
+    }
+  } catch (err) {
+    process.exitCode = reportError(opts, err);
+  }
 }

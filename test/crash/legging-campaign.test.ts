@@ -24,24 +24,13 @@ import { spawnWorkerProcess, type WorkerProcess } from '../../workers/worker-pro
 import { testEnv, uniqueTaskQueue } from '../harness/env';
 import { withPg } from '../helpers/db';
 import { sampleIntent } from '../helpers/intents';
+import { mulberry32 } from '../helpers/prng';
 import { injectFault, SUBMIT_ENDPOINT } from '../helpers/sim';
 
 const INTENTS = 100;
 const KILLS = 30;
 const KALSHI = 'FED-25DEC-T4.25';
 const POLY = '7132104567925221259';
-
-/** A seeded PRNG (mulberry32): the kill schedule is random but reproducible from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('crash campaign: SIGKILLed workers and a restarted Temporal server while intents trade', () => {
   let server: DevServer | undefined;
@@ -56,7 +45,7 @@ describe('crash campaign: SIGKILLed workers and a restarted Temporal server whil
   it(`${INTENTS} intents, ${KILLS}+ worker SIGKILLs, one server restart: no duplicate order, every intent ends, ledger = venues`, async () => {
     const seed = Number(process.env.LEGWORK_CRASH_SEED ?? Date.now() % 1_000_000);
     process.stderr.write(`[crash campaign] seed ${seed} (LEGWORK_CRASH_SEED=${seed} reproduces the kill schedule)\n`);
-    const random = prng(seed);
+    const random = mulberry32(seed); // the kill schedule is random but reproducible from the printed seed
     const env = testEnv();
     const dir = fs.mkdtempSync(path.join(env.scratch, 'campaign-'));
     const cli = await ensureTemporalCli({});

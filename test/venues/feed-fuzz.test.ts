@@ -8,18 +8,8 @@ import { dec, decStr } from '../../domain/money';
 import { createCoinbaseBookTracker, type CoinbaseBookEvent } from '../../venues/coinbase/stream';
 import { createEventQueue } from '../../venues/event-queue';
 import { createKalshiBookTracker, type KalshiBookEvent } from '../../venues/kalshi/stream';
+import { mulberry32 } from '../helpers/prng';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomness(seed: number) {
   const next = mulberry32(seed);
