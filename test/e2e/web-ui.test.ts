@@ -19,9 +19,11 @@ import { closeExecutionVenues, executionVenuesForSimulator } from '../../venues/
 import { startVenueSimulator } from '../../venues/sim';
 import { testEnv } from '../harness/env';
 import { sampleIntent } from '../helpers/intents';
+import { eventually } from '../helpers/db';
+import { SA_STUCK_SINCE } from '../../domain/search-attributes';
 
 describe('Temporal Web UI', () => {
-  it('the search-attribute query lists the rejected intents and only those', async () => {
+  it('the search-attribute queries list the rejected intents, and the stuck legs, and only those', async () => {
     const browserPath = (await ensureChromium({ log: (l) => process.stderr.write(`${l}\n`) })).path;
     const env = testEnv();
     const server = await startTemporalDevServer({ cliPath: process.env.LEGWORK_TEMPORAL_CLI!, port: await freePort(), uiPort: await freePort(), namespace: 'default' });
@@ -40,7 +42,7 @@ describe('Temporal Web UI', () => {
       const taskQueue = 'web-ui';
       const governorId = 'governor-web-ui';
       const worker = await createLegworkWorker({ connection: native, namespace: 'default', taskQueue, workflowBundleCode: env.workflowBundleCode, ...activityDependencies({ ledger, client, governorId, venues }) });
-      const [rejected, completed] = await worker.runUntil(async () => {
+      const [rejected, completed, stuck] = await worker.runUntil(async () => {
         await ensureGovernor(client, { workflowId: governorId, taskQueue });
         await client.workflow.getHandle(governorId).signal('killSwitch', { action: 'engage', scope: 'strategy:halted-strat', reason: 'ui test', operator: 'test' });
         await client.workflow.getHandle(governorId).query('governorState');
@@ -48,7 +50,12 @@ describe('Temporal Web UI', () => {
         const good = sampleIntent('ui-completed');
         await (await startIntent(client, bad, { taskQueue })).result();
         await (await startIntent(client, good, { taskQueue })).result();
-        return [intentWorkflowId(bad.opportunityId), intentWorkflowId(good.opportunityId)];
+        // A leg that rests: YES bid at 30¢ where nothing is offered below 43¢, for a long window.
+        const resting = sampleIntent('ui-stuck', { entryWindowMs: 600_000, maxReprices: 0 });
+        resting.legs[0] = { ...resting.legs[0]!, limitPrice: '0.30' };
+        const handle = await startIntent(client, resting, { taskQueue });
+        await eventually('the leg to be marked stuck', async () => ((await handle.describe()).typedSearchAttributes.get(SA_STUCK_SINCE) ? true : undefined));
+        return [intentWorkflowId(bad.opportunityId), intentWorkflowId(good.opportunityId), handle.workflowId];
       });
 
       const page = await browser.newPage();
@@ -57,6 +64,15 @@ describe('Temporal Web UI', () => {
       await page.getByText(rejected!, { exact: true }).first().waitFor({ timeout: 30_000 });
       expect(await page.getByText(completed!, { exact: true }).count()).toBe(0);
       await page.screenshot({ path: `${env.scratch}/web-ui-rejected-intents.png`, fullPage: true });
+
+      // The README's stuck-leg query ("waiting for more than a minute" is `< now − 1m`; here `< now
+      // + 1s`, so the test need not wait a minute): the resting intent, and neither finished one.
+      const stuckQuery = `ExecutionStatus = "Running" AND LegworkStuckSince < "${new Date(Date.now() + 1_000).toISOString()}"`;
+      await page.goto(`${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(stuckQuery)}`);
+      await page.getByText(stuck!, { exact: true }).first().waitFor({ timeout: 30_000 });
+      expect(await page.getByText(completed!, { exact: true }).count()).toBe(0);
+      expect(await page.getByText(rejected!, { exact: true }).count()).toBe(0);
+      await page.screenshot({ path: `${env.scratch}/web-ui-stuck-legs.png`, fullPage: true });
     } finally {
       await browser.close();
       await closeExecutionVenues(venues);
