@@ -15,6 +15,8 @@ export interface SettlementDeps {
   venues: ExecutionVenues;
   recordPnl(event: PnlEventRecord): Promise<unknown>;
   recordAudit(event: AuditEventArgs): Promise<unknown>;
+  /** After each realized PnL: today's realized loss goes to the governor's daily-loss breaker. */
+  reportRealized?(): Promise<void>;
 }
 
 export function createSettlementActivities(deps: SettlementDeps) {
@@ -28,6 +30,12 @@ export function createSettlementActivities(deps: SettlementDeps) {
         if (err instanceof VenueError) throw ApplicationFailure.create({ message: err.message, type: err.errorClass === 'permanent' ? 'VenuePermanent' : 'VenueRetryable', nonRetryable: err.errorClass === 'permanent', details: [err.toFailureDetails()] });
         throw err;
       }
+    },
+
+    /** One realized PnL event (an unwind's round trip), then the day's loss to the governor. */
+    async recordRealizedPnl(input: { id: string; intentId: string; venue: string; market: string; kind: string; amount: string; fees: string; currency: string; data?: Record<string, unknown> }): Promise<void> {
+      await deps.recordPnl(input);
+      await deps.reportRealized?.();
     },
 
     async recordSettlement(input: { intentId: string; executionId: string; legs: SettledLeg[]; realizedPnl: string; divergent: boolean }): Promise<void> {
@@ -55,6 +63,7 @@ export function createSettlementActivities(deps: SettlementDeps) {
         executionId: input.executionId,
         data: { realizedPnl: input.realizedPnl, divergent: input.divergent },
       });
+      await deps.reportRealized?.();
     },
   };
 }

@@ -62,3 +62,14 @@ export function divergentResolution(legs: Pick<SettledLeg, 'action' | 'payoutPer
 export function totalRealizedPnl(legs: Pick<SettledLeg, 'realizedPnl'>[]): string {
   return decStr(legs.reduce((t, l) => t.plus(dec(l.realizedPnl)), ZERO));
 }
+
+/**
+ * The realized PnL of unwinding part of leg A: the round trip at the two average prices, less the
+ * unwind's fees and leg A's fees for the unwound share (a buy sold back lower loses the difference).
+ */
+export function unwindPnl(opts: { legAAction: Leg['action']; legAAverage: string; legAFilled: string; legAFees: string; unwound: string; unwindAverage: string; unwindFees: string }): string {
+  const qty = dec(opts.unwound);
+  const perContract = opts.legAAction === 'buy' ? dec(opts.unwindAverage).minus(dec(opts.legAAverage)) : dec(opts.legAAverage).minus(dec(opts.unwindAverage));
+  const legAFeesShare = dec(opts.legAFilled).isZero() ? ZERO : dec(opts.legAFees).times(qty).div(dec(opts.legAFilled));
+  return decStr(perContract.times(qty).minus(dec(opts.unwindFees)).minus(legAFeesShare));
+}

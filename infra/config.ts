@@ -44,6 +44,8 @@ const envSchema = z.object({
    * (the supervisor writes it for its workers). Without it a worker has no venues and rejects every leg.
    */
   LEGWORK_SIM_FILE: z.string().optional(),
+  /** The day's realized-loss cap (USD); the risk governor halts everything once it is reached. */
+  LEGWORK_DAILY_LOSS_CAP: z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal amount, e.g. "500"').default('500'),
   /** Feed the governor's per-endpoint circuit breakers from this worker's venue requests. */
   LEGWORK_ENDPOINT_BREAKERS: z.enum(['on', 'off']).default('on'),
   /** Path of a prebuilt workflow bundle (tests, fast restarts); otherwise workflows are bundled at start. */

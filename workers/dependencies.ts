@@ -5,6 +5,7 @@ import type { VenueReconciler, WorkflowFate } from '../activities/reconciliation
 import type { IntentView } from '../domain/intent-view';
 import type { ExecutionVenues } from '../venues/execution';
 import { unwindsAfter } from '../ledger';
+import { dailyLossReporter } from './daily-loss';
 import type { RouterDeps } from '../activities/user-stream-router';
 import type { LegworkWorkerDeps } from './create-worker';
 import type { openIntentLedger } from './ledger-wiring';
@@ -28,6 +29,8 @@ export function activityDependencies(opts: {
   governorId: string;
   /** The adapters legs trade through (PAPER: the simulator's); none means intents cannot trade. */
   venues?: ExecutionVenues;
+  /** The day's realized-loss cap (in the settlement currency); the governor halts at it. */
+  dailyLossCap?: string;
   /** The venues' private streams the routers read (PAPER: the simulator's). */
   userStreams?: RouterDeps['userStreams'];
   /** Per-venue reconciliation against the venues' own records (e.g. venues/kalshi/reconciler); none: ledger checks only. */
@@ -36,7 +39,11 @@ export function activityDependencies(opts: {
   return {
     ledger: opts.ledger.ledger,
     legs: { venues: opts.venues ?? {}, recordOrder: opts.ledger.recordOrder },
-    settlement: { recordPnl: opts.ledger.recordPnl, recordAudit: opts.ledger.ledger.recordAudit },
+    settlement: {
+      recordPnl: opts.ledger.recordPnl,
+      recordAudit: opts.ledger.ledger.recordAudit,
+      ...(opts.dailyLossCap ? { reportRealized: dailyLossReporter({ db: opts.ledger.db, client: opts.client, governorId: opts.governorId, cap: opts.dailyLossCap }) } : {}),
+    },
     router: { userStreams: opts.userStreams ?? {}, findOwner: opts.ledger.findOrderOwner },
     flatten: { unwindsAfter: (intentId, afterAttempt) => unwindsAfter(opts.ledger.db, intentId, afterAttempt) },
     control: { client: opts.client },

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.LEGWORK_TASK_QUEUE,
-      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues, userStreams, venueReconcilers: venueReconcilers?.reconcilers }),
+      ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues, userStreams, venueReconcilers: venueReconcilers?.reconcilers, dailyLossCap: config.LEGWORK_DAILY_LOSS_CAP }),
       metrics,
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,

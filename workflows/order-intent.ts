@@ -10,6 +10,9 @@ import { ApplicationFailure, CancellationScope, ContinueAsNew, defineQuery, defi
 import type { GateActivities } from '../activities/gate';
 import type { IntentRecordingActivities } from '../activities/intent-recording';
 import type { LegActivities } from '../activities/legs';
+import type { SettlementActivities } from '../activities/settlement';
+import { SETTLEMENT_ASSET } from '../domain/capital';
+import { unwindPnl } from '../domain/settlement';
 import { intentIdFor, parseIntent, type Intent, type IntentInput } from '../domain/intent';
 import { initialIntentView, withPhase, type IntentOutcome, type IntentPhase, type IntentView, type LegView } from '../domain/intent-view';
 import { aggregateFills, exposedQuantity, exposureNotional, unwindLeg, unwindPrice, type OrderRole } from '../domain/legging';
@@ -33,6 +36,11 @@ const { recordIntentAccepted, recordIntentOutcome, reserveIntentCapital, release
   // Short: a worker that dies mid-write is noticed quickly and the write is retried elsewhere.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: ['ValidationError'] },
+});
+
+const { recordRealizedPnl } = proxyActivities<SettlementActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
 });
 
 const { quoteLeg } = proxyActivities<LegActivities>({
@@ -325,6 +333,22 @@ async function unwindExposure(
     const u = await run.workLeg('U', { ...unwindLeg(legA), limitPrice: price }, exposed, { windowMs: intent.leggingWindowMs, timeInForce: 'IOC', tolerance: '0', maxReprices: 0, startAttempt: attempt });
     unwindOrders.push(...u.orders);
     exposed = exposedQuantity(exposed, u.filledQuantity);
+  }
+  // Added after legs-v1: the unwind's realized loss is recorded and counted against the day's cap.
+  const unwound = aggregateFills(unwindOrders);
+  if (!dec(unwound.filledQuantity).isZero() && a?.averagePrice && unwound.averagePrice && patched('unwind-pnl-v1')) {
+    const amount = unwindPnl({ legAAction: legA.action, legAAverage: a.averagePrice, legAFilled: a.filledQuantity, legAFees: a.fees, unwound: unwound.filledQuantity, unwindAverage: unwound.averagePrice, unwindFees: unwound.fees });
+    await recordRealizedPnl({
+      id: `${current().intentId}:unwind`,
+      intentId: current().intentId,
+      venue: legA.venue,
+      market: legA.market,
+      kind: 'unwind',
+      amount,
+      fees: unwound.fees,
+      currency: legA.venue === 'coinbase' ? legA.market.split('-')[1] ?? 'USD' : SETTLEMENT_ASSET[legA.venue],
+      data: { unwound: unwound.filledQuantity, unwindAverage: unwound.averagePrice, legAAverage: a.averagePrice },
+    });
   }
   if (!dec(exposed).isZero()) {
     const reason = `${cancelled}unwind left ${exposed} of leg A exposed on ${legA.venue} ${legA.market} after ${UNWIND_ATTEMPTS} attempts`;

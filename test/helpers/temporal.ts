@@ -41,6 +41,8 @@ export async function withTestWorker<T>(
     router?: boolean;
     /** Feed the governor's endpoint breakers from the adapters (off unless a test is about them). */
     breakers?: BreakerConfig;
+    /** Feed the governor's daily-loss breaker with this cap (off unless a test is about it: it sums the whole ledger's day). */
+    dailyLossCap?: string;
   } = {},
 ): Promise<T> {
   const env = testEnv();
@@ -58,7 +60,7 @@ export async function withTestWorker<T>(
       connection,
       namespace: env.namespace,
       taskQueue,
-      ...activityDependencies({ ledger, client, governorId, venues, userStreams: userStreamsForSimulator(sim.describe()) }),
+      ...activityDependencies({ ledger, client, governorId, venues, userStreams: userStreamsForSimulator(sim.describe()), ...(opts.dailyLossCap ? { dailyLossCap: opts.dailyLossCap } : {}) }),
       workflowBundleCode: env.workflowBundleCode,
     });
     return await worker.runUntil(async () => {
