@@ -41,6 +41,12 @@ export const intentSchema = z
     leggingWindowMs: z.number().int().positive().max(3_600_000).default(10_000),
     /** How many times a resting leg may be cancelled and re-sent one tick closer, within priceTolerance. */
     maxReprices: z.number().int().min(0).max(10).default(2),
+    /**
+     * Entry orders are sent good-till-date, each expiring this long after it is sent (venues such as
+     * Kalshi take an expiry); one that expires while its window is still open is re-sent at the
+     * same price. Unset: good-till-cancelled, cancelled by us at the window's end.
+     */
+    orderTtlMs: z.number().int().min(1_000).max(86_400_000).optional(),
     /** How long a leg rests unfilled before a reprice; by default the window split evenly across the reprices. */
     repriceAfterMs: z.number().int().min(100).max(3_600_000).optional(),
     /** How far through leg A's fill price the unwind may go to get out (absolute, in price units). */

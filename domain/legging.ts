@@ -26,6 +26,8 @@ export function legOrderRequest(opts: {
   price: string;
   quantity: string;
   timeInForce: TimeInForce;
+  /** GTD orders: when the venue cancels it (ISO time). */
+  expiresAt?: string;
 }): OrderRequest {
   return {
     venue: opts.leg.venue,
@@ -36,6 +38,7 @@ export function legOrderRequest(opts: {
     quantity: opts.quantity,
     timeInForce: opts.timeInForce,
     clientOrderId: clientOrderId(opts.intentId, opts.role, opts.attempt),
+    ...(opts.timeInForce === 'GTD' && opts.expiresAt ? { expiresAt: opts.expiresAt } : {}),
     postOnly: false,
   };
 }

@@ -52,6 +52,16 @@ const { recordAuditEvent } = proxyActivities<AuditActivities>({
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
 });
 
+/** How many times one leg re-sends an order its venue expired (a bound, not a schedule). */
+const MAX_RESUBMITS = 50;
+
+/** GTD when the intent gives orders a time to live (and the leg is not immediate-or-cancel). */
+function orderExpiry(opts: { timeInForce: TimeInForce; orderTtlMs?: number }): { timeInForce: TimeInForce; expiresAt?: string } {
+  if (!opts.orderTtlMs || opts.timeInForce === 'IOC' || opts.timeInForce === 'FOK') return { timeInForce: opts.timeInForce };
+  // Workflow time (deterministic): the order lives orderTtlMs from now.
+  return { timeInForce: 'GTD', expiresAt: new Date(Date.now() + opts.orderTtlMs).toISOString() };
+}
+
 /** An order update pushed by a venue's user-stream router (or an operator tool) into the owning workflow. */
 export interface OrderUpdateMessage {
   clientOrderId: string;
@@ -120,13 +130,14 @@ export class LeggingRun {
    * Works one leg until `quantity` is filled, the window ends, the venue rejects it, or a cancel
    * arrives. Each reprice cancels the resting order first and sends the rest as a new attempt.
    */
-  async workLeg(role: OrderRole, leg: Pick<Leg, 'venue' | 'market' | 'outcome' | 'action' | 'limitPrice'>, quantity: string, opts: { windowMs: number; timeInForce: TimeInForce; tolerance: string; maxReprices: number; repriceAfterMs?: number; startAttempt?: number }): Promise<LegResult> {
+  async workLeg(role: OrderRole, leg: Pick<Leg, 'venue' | 'market' | 'outcome' | 'action' | 'limitPrice'>, quantity: string, opts: { windowMs: number; timeInForce: TimeInForce; tolerance: string; maxReprices: number; repriceAfterMs?: number; startAttempt?: number; orderTtlMs?: number }): Promise<LegResult> {
     const deadline = Date.now() + opts.windowMs;
     const interval = opts.repriceAfterMs ?? repriceIntervalMs(opts.windowMs, opts.maxReprices);
     const orders: OrderSnapshot[] = [];
     let price = leg.limitPrice;
     let attempt = (opts.startAttempt ?? 1) - 1;
     let reprices = 0;
+    let resubmits = 0;
     for (;;) {
       const left = dec(quantity).minus(dec(aggregateFills(orders).filledQuantity));
       if (left.lte(0) || this.cancelRequested) break;
@@ -140,7 +151,7 @@ export class LeggingRun {
         legId: role,
         attempt,
         executionId: this.executionId,
-        request: legOrderRequest({ intentId: this.intentId, role, attempt, leg, price, quantity: decStr(left), timeInForce: opts.timeInForce }),
+        request: legOrderRequest({ intentId: this.intentId, role, attempt, leg, price, quantity: decStr(left), ...orderExpiry(opts) }),
       };
       let order = await this.submit(input);
       orders.push(order);
@@ -149,12 +160,20 @@ export class LeggingRun {
         orders[orders.length - 1] = o;
         this.onOrder(role, orders, true, opts.startAttempt ?? 1);
       });
+      // A good-till-date order the venue ended (expired) before we did: re-sent at the same price
+      // while the window is open, without counting as a reprice.
+      const expired = input.request.timeInForce === 'GTD' && (order.state === 'cancelled' || order.state === 'expired');
       if (!isTerminal(order.state)) order = await this.cancel(input, order);
       orders[orders.length - 1] = order;
       this.working.delete(input.request.clientOrderId);
       this.onOrder(role, orders, false, opts.startAttempt ?? 1);
       if (order.state === 'rejected' || this.cancelRequested || Date.now() >= deadline) break;
       if (dec(aggregateFills(orders).filledQuantity).gte(dec(quantity))) break;
+      if (expired && resubmits < MAX_RESUBMITS) {
+        resubmits += 1;
+        await this.audit(`leg.${role}.${attempt}.resubmitted`, `leg ${role}'s order expired at the venue with its window still open: re-sent at ${price}`);
+        continue;
+      }
       const next = reprices < opts.maxReprices ? nextRepricePrice({ venue: leg.venue, action: leg.action, limitPrice: leg.limitPrice }, price, opts.tolerance) : undefined;
       if (next === undefined) {
         await this.audit(`leg.${role}.${attempt}.given-up`, reprices < opts.maxReprices ? `a reprice of leg ${role} beyond ${price} would leave the price tolerance ${opts.tolerance}` : `leg ${role} was repriced ${reprices} times, the most the intent allows`);

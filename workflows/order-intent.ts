@@ -207,7 +207,7 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
         await recordPhase(view.intentId, 'LEG_B');
       }
       if (await legBQuoteProblem(intent, legB!, run, `.${startAttempt}`)) return undefined;
-      return run.workLeg('B', legB!, quantity, { windowMs: intent.leggingWindowMs, timeInForce: legB!.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs, startAttempt });
+      return run.workLeg('B', legB!, quantity, { windowMs: intent.leggingWindowMs, timeInForce: legB!.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs, orderTtlMs: intent.orderTtlMs, startAttempt });
     })();
     hedge.catch(() => undefined); // observed by Promise.all below; never an unhandled rejection
     hedges.push(hedge);
@@ -244,7 +244,7 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
     set(withPhase(view, 'LEG_A'));
     publishSearchAttributes(view);
     await recordPhase(view.intentId, 'LEG_A');
-    a = await run.workLeg('A', legA, legA.quantity, { windowMs: intent.entryWindowMs, timeInForce: legA.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs });
+    a = await run.workLeg('A', legA, legA.quantity, { windowMs: intent.entryWindowMs, timeInForce: legA.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs, orderTtlMs: intent.orderTtlMs });
     if (dec(a.filledQuantity).isZero()) {
       const rejected = a.orders.length > 0 && a.orders.every((o) => o.state === 'rejected');
       const reason = run.cancelRequested
@@ -269,7 +269,7 @@ async function runLegs(intent: Intent, start: IntentView, publish: (v: IntentVie
       if (stale) {
         set({ ...view, legs: view.legs.map((l) => (l.legId === 'B' ? { ...l, phase: 'SKIPPED' } : l)) });
       } else {
-        b = await run.workLeg('B', legB, a.filledQuantity, { windowMs: intent.leggingWindowMs, timeInForce: legB.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs });
+        b = await run.workLeg('B', legB, a.filledQuantity, { windowMs: intent.leggingWindowMs, timeInForce: legB.timeInForce, tolerance: intent.priceTolerance, maxReprices: intent.maxReprices, repriceAfterMs: intent.repriceAfterMs, orderTtlMs: intent.orderTtlMs });
       }
     }
   } catch (err) {

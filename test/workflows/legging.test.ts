@@ -177,6 +177,38 @@ describe('legging paths', () => {
     await expectNothingReserved(intentId);
   });
 
+  it('re-sends a good-till-date order the venue expired while its window is open, then fills', async () => {
+    // Each order lives 1 s at Kalshi; leg A rests (nothing offered at 43¢) through at least one expiry.
+    const input = sampleIntent('expiry', { entryWindowMs: 120_000, maxReprices: 0, orderTtlMs: 1_000 });
+    const intentId = intentIdFor(input.opportunityId);
+    await withTestWorker(
+      'expiry',
+      async ({ client, taskQueue, sim }) => {
+        const handle = await startIntent(client, input, { taskQueue });
+        await eventually('a re-sent order after an expiry', async () => {
+          const v = await handle.query(stateQuery);
+          return (v.legs[0]!.orders?.length ?? 0) >= 2 && v.legs[0]!.phase === 'open' ? true : undefined;
+        }, 60_000);
+        const expired = sim.kalshi.orderLog.filter((o) => o.status === 'canceled');
+        expect(expired.length).toBeGreaterThanOrEqual(1);
+        expect(expired.every((o) => o.yes_price === 43 && o.expiration_time !== undefined && o.fill_count === 0)).toBe(true);
+        // Someone sells YES at 43¢ into the current order.
+        const res = await fetch(`${sim.describe().kalshi.adminUrl}/trade`, { method: 'POST', body: JSON.stringify({ ticker: KALSHI, side: 'no', action: 'buy', count: 25, price: 57 }) });
+        expect(await res.json()).toEqual({ traded: 25 });
+        const view: IntentView = await handle.result();
+        expect(view).toMatchObject({ phase: 'COMPLETED', outcome: 'FILLED' });
+        const orders = view.legs[0]!.orders!;
+        expect(orders.at(-1)).toMatchObject({ state: 'filled', filledQuantity: '25', price: '0.43' });
+        expect(orders.slice(0, -1).every((o) => o.state === 'cancelled' && o.filledQuantity === '0')).toBe(true);
+        // Every attempt is its own client order id: nothing was ever sent twice.
+        expect(new Set(sim.kalshi.orderLog.map((o) => o.client_order_id)).size).toBe(sim.kalshi.orderLog.length);
+      },
+      { simulator: { books: { kalshi: { [KALSHI]: { yes: [[40, 100]], no: [[55, 100]] } } } } },
+    );
+    expect(await countRows('audit_events', `intent_id = $1 AND action LIKE 'leg.A.%.resubmitted'`, [intentId])).toBeGreaterThanOrEqual(1);
+    await expectNothingReserved(intentId);
+  });
+
   it('leg B partly filled: the remainder is cancelled and exactly the uncovered quantity is unwound', async () => {
     const input = sampleIntent('leg-b-partial', { leggingWindowMs: 800, maxReprices: 0 });
     const intentId = intentIdFor(input.opportunityId);

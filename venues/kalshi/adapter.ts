@@ -169,6 +169,8 @@ export class KalshiAdapter {
       type: 'limit',
       ...(request.outcome === 'yes' ? { yes_price: cents } : { no_price: cents }),
       time_in_force: request.timeInForce === 'IOC' ? 'immediate_or_cancel' : request.timeInForce === 'FOK' ? 'fill_or_kill' : 'good_till_canceled',
+      // GTD: Kalshi takes the expiry as whole seconds and cancels the order then.
+      ...(request.timeInForce === 'GTD' && request.expiresAt ? { expiration_ts: Math.ceil(Date.parse(request.expiresAt) / 1000) } : {}),
     };
     try {
       const { order } = await this.http.call('POST', '/portfolio/orders', orderResponse, { body });

@@ -5,6 +5,11 @@
  * 409 `order_already_exists`), a binary book per market held as YES bids and NO bids (a YES buy
  * at p takes NO bids at 100 − p or better), taker fees by Kalshi's formula, a cash balance in
  * cents, an independent order log, and fault injection through an admin API.
+ *
+ * Admin API for the market world (other traders, never us): `POST /_sim/markets {ticker}` lists a
+ * market with an empty book (idempotent), `POST /_sim/liquidity {ticker, side, price, count}` adds
+ * (count > 0) or withdraws (count < 0) other traders' resting contracts at a level; both change
+ * the book as any order would, so `orderbook_delta` subscribers see every change.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -30,6 +35,8 @@ const createSchema = z.object({
   yes_price: z.number().int().min(1).max(99).optional(),
   no_price: z.number().int().min(1).max(99).optional(),
   time_in_force: z.enum(['fill_or_kill', 'immediate_or_cancel', 'good_till_canceled']).optional(),
+  /** Seconds since the epoch: a resting order is cancelled by the venue at this time. */
+  expiration_ts: z.number().int().positive().optional(),
 });
 
 export interface KalshiSimOrder {
@@ -49,6 +56,7 @@ export interface KalshiSimOrder {
   /** What the fills cost (or, for a sell, fetched), in cents: the execution prices, not the limit. */
   taker_fill_cost: number;
   created_time: string;
+  expiration_time?: string;
 }
 
 const faultSchema = z.object({
@@ -65,6 +73,20 @@ const resolveSchema = z.object({ ticker: z.string().min(1), result: z.enum(['yes
 const balanceDeltaSchema = z.object({ deltaCents: z.number().int() });
 /** A trade by someone else (admin API): it takes resting liquidity, ours included, and never rests. */
 const externalTradeSchema = z.object({ ticker: z.string().min(1), side: z.enum(['yes', 'no']), action: z.enum(['buy', 'sell']), count: z.number().int().positive(), price: z.number().int().min(1).max(99) });
+/** A market listed on demand (admin API), with an empty book: the market world lists its events this way. */
+const listMarketSchema = z.object({ ticker: z.string().min(1).max(128) });
+/**
+ * Other traders' resting liquidity at one level (admin API): `count` > 0 is another trader's limit
+ * bid (it trades with whatever it crosses first, ours included, as any bid would, then rests);
+ * `count` < 0 withdraws that many of other traders' contracts there, newest first (older entries
+ * keep their queue priority), never ours, and no more than they have (the answer says how many).
+ */
+const liquiditySchema = z.object({
+  ticker: z.string().min(1),
+  side: z.enum(['yes', 'no']),
+  price: z.number().int().min(1).max(99),
+  count: z.number().int().refine((n) => n !== 0, 'must not be 0'),
+});
 
 /** A resting entry at a level: one of our orders, or liquidity from elsewhere (seeded, other traders). */
 interface Resting {
@@ -274,6 +296,30 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     }
   };
 
+  /** A trade by someone else, as an order that `execute` runs with `external` (books nothing, never rests). */
+  const externalOrder = (ticker: string, side: 'yes' | 'no', action: 'buy' | 'sell', price: number, count: number): KalshiSimOrder => {
+    const yes = side === 'yes' ? price : 100 - price;
+    return { order_id: `external-${randomUUID()}`, client_order_id: '', ticker, side, action, type: 'limit', status: 'pending', yes_price: yes, no_price: 100 - yes, initial_count: count, fill_count: 0, remaining_count: count, taker_fees: 0, taker_fill_cost: 0, created_time: new Date().toISOString() };
+  };
+  /** Other traders' contracts resting at a level (ours excluded): what a liquidity provider can still withdraw. */
+  const othersAt = (ticker: string, side: 'yes' | 'no', price: number) =>
+    (books.get(ticker)?.[side].find((x) => x.price === price)?.queue ?? []).reduce((a, e) => a + (e.orderId ? 0 : e.remaining), 0);
+
+  /** A resting order leaves the book (cancel, expiry): its level shrinks by what it had left. */
+  const takeOffBook = (o: KalshiSimOrder) => {
+    o.status = 'canceled';
+    const book = books.get(o.ticker);
+    const { side, price } = bookSideOf(o);
+    const level = book?.[side].find((l) => l.price === price);
+    if (book && level) {
+      level.count -= o.remaining_count;
+      level.queue = level.queue.filter((e) => e.orderId !== o.order_id);
+      book[side] = book[side].filter((l) => l.count > 0);
+      emitDelta(o.ticker, side, price, -o.remaining_count);
+    }
+  };
+  const expiryTimers = new Set<NodeJS.Timeout>();
+
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
   const error = (res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) => json(res, status, { error: { code, message } }, headers);
@@ -306,10 +352,58 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       if (!parsed.success) return error(res, 400, 'invalid_trade', formatZodError(parsed.error));
       const t = parsed.data;
       if (!books.has(t.ticker)) return error(res, 404, 'market_not_found', `no market ${t.ticker}`);
-      const yes = t.side === 'yes' ? t.price : 100 - t.price;
-      const trade: KalshiSimOrder = { order_id: `external-${randomUUID()}`, client_order_id: '', ticker: t.ticker, side: t.side, action: t.action, type: 'limit', status: 'pending', yes_price: yes, no_price: 100 - yes, initial_count: t.count, fill_count: 0, remaining_count: t.count, taker_fees: 0, taker_fill_cost: 0, created_time: new Date().toISOString() };
+      const trade = externalOrder(t.ticker, t.side, t.action, t.price, t.count);
       execute(trade, true, false, true);
       return json(res, 200, { traded: t.count - trade.remaining_count });
+    }
+    if (url.pathname === '/_sim/markets' && req.method === 'POST') {
+      const parsed = listMarketSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return error(res, 400, 'invalid_market', formatZodError(parsed.error));
+      // Idempotent: listing a market twice keeps its book (a restarted world must not wipe it).
+      const created = !books.has(parsed.data.ticker);
+      if (created) books.set(parsed.data.ticker, { yes: [], no: [] });
+      return json(res, created ? 201 : 200, { market: marketOf(parsed.data.ticker) });
+    }
+    if (url.pathname === '/_sim/liquidity' && req.method === 'POST') {
+      const parsed = liquiditySchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return error(res, 400, 'invalid_liquidity', formatZodError(parsed.error));
+      const l = parsed.data;
+      const book = books.get(l.ticker);
+      if (!book) return error(res, 404, 'market_not_found', `no market ${l.ticker}`);
+      if (l.count > 0) {
+        // Another trader's bid: it trades with what it crosses (a bid on one side at p takes the
+        // other side's bids at 100 − p or better), then the rest rests behind the level's queue.
+        const bid = externalOrder(l.ticker, l.side, 'buy', l.price, l.count);
+        execute(bid, true, false, true);
+        const rested = bid.remaining_count;
+        if (rested > 0) {
+          const level = book[l.side].find((x) => x.price === l.price);
+          if (level) {
+            level.count += rested;
+            level.queue.push({ remaining: rested });
+          } else book[l.side].push({ price: l.price, count: rested, queue: [{ remaining: rested }] });
+          emitDelta(l.ticker, l.side, l.price, rested);
+        }
+        return json(res, 200, { traded: l.count - rested, rested, others: othersAt(l.ticker, l.side, l.price) });
+      }
+      const level = book[l.side].find((x) => x.price === l.price);
+      let wanted = -l.count;
+      let removed = 0;
+      if (level) {
+        for (let i = level.queue.length - 1; i >= 0 && wanted > 0; i--) {
+          const entry = level.queue[i]!;
+          if (entry.orderId) continue; // ours: only our own cancel takes it out
+          const n = Math.min(entry.remaining, wanted);
+          entry.remaining -= n;
+          wanted -= n;
+          removed += n;
+          if (entry.remaining === 0) level.queue.splice(i, 1);
+        }
+        level.count -= removed;
+        book[l.side] = book[l.side].filter((x) => x.count > 0);
+        emitDelta(l.ticker, l.side, l.price, -removed);
+      }
+      return json(res, 200, { removed, others: othersAt(l.ticker, l.side, l.price) });
     }
     if (url.pathname === '/_sim/balance' && req.method === 'POST') {
       const parsed = balanceDeltaSchema.safeParse(JSON.parse(raw || '{}'));
@@ -361,6 +455,16 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       byClientId.set(o.client_order_id, o);
       orderLog.push(o);
       execute(o, b.time_in_force === 'immediate_or_cancel', b.time_in_force === 'fill_or_kill');
+      if (b.expiration_ts !== undefined && o.status === 'resting') {
+        // Kalshi cancels an order at its expiration; it then reads as canceled, like any other.
+        o.expiration_time = new Date(b.expiration_ts * 1000).toISOString();
+        const timer = setTimeout(() => {
+          expiryTimers.delete(timer);
+          if (o.status === 'resting') takeOffBook(o);
+        }, Math.max(0, b.expiration_ts * 1000 - Date.now()));
+        timer.unref();
+        expiryTimers.add(timer);
+      }
       if (fault?.kind === 'accept_then_drop') return void req.socket.destroy();
       return json(res, 201, { order: o });
     }
@@ -379,16 +483,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       const o = orders.get(one[1]!);
       if (!o) return error(res, 404, 'not_found', 'order not found');
       if (o.status !== 'resting') return error(res, 400, 'order_not_cancelable', `order is ${o.status}`);
-      o.status = 'canceled';
-      const book = books.get(o.ticker);
-      const { side, price } = bookSideOf(o);
-      const level = book?.[side].find((l) => l.price === price);
-      if (book && level) {
-        level.count -= o.remaining_count;
-        level.queue = level.queue.filter((e) => e.orderId !== o.order_id);
-        book[side] = book[side].filter((l) => l.count > 0);
-        emitDelta(o.ticker, side, price, -o.remaining_count);
-      }
+      takeOffBook(o);
       return json(res, 200, { order: o, reduced_by: o.remaining_count });
     }
     if (endpoint === `GET ${API}/portfolio/balance`) return json(res, 200, { balance });
@@ -479,6 +574,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     fills,
     requests,
     stop: async () => {
+      for (const timer of expiryTimers) clearTimeout(timer);
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((r) => server.close(() => r()));
     },
