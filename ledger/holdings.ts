@@ -3,11 +3,12 @@
  * Each write replaces the snapshot in one INSERT … ON CONFLICT DO UPDATE, so concurrent writers
  * never collide; the last writer's snapshot stands. The conflict target is the primary key, a pure
  * function of the natural key: PostgreSQL arbitrates on one index only, and with the natural key
- * as target a racing insert would still fail on the primary key (the test caught exactly that).
+ * as target a racing insert would still fail on the primary key (the test caught exactly that);
+ * the other way round it can fail on the natural key, so a lost race is retried (retryingUniqueRace).
  */
 import type { LedgerClient } from './client';
 import { fromDb, ledgerDecimalString } from './decimal';
-import { numeric, UTC_NOW } from './sql';
+import { numeric, retryingUniqueRace, UTC_NOW } from './sql';
 
 export interface PositionSnapshot {
   venue: string;
@@ -33,24 +34,24 @@ export function positionId(p: Pick<PositionSnapshot, 'venue' | 'market' | 'outco
 export async function upsertPosition(db: LedgerClient, p: PositionSnapshot): Promise<{ created: boolean }> {
   const quantity = numeric(ledgerDecimalString(p.quantity, 'quantity'));
   const averagePrice = p.averagePrice === undefined ? null : numeric(ledgerDecimalString(p.averagePrice, 'averagePrice'));
-  const rows = await db.$queryRaw<{ inserted: boolean }[]>`
+  const rows = await retryingUniqueRace(() => db.$queryRaw<{ inserted: boolean }[]>`
     INSERT INTO "positions" AS p ("id", "venue", "market", "outcome", "quantity", "average_price", "updated_at")
     VALUES (${positionId(p)}, ${p.venue}, ${p.market}, ${p.outcome ?? ''}, ${quantity}, ${averagePrice}, ${UTC_NOW})
     ON CONFLICT ("id") DO UPDATE SET
       "quantity" = EXCLUDED."quantity", "average_price" = EXCLUDED."average_price", "updated_at" = EXCLUDED."updated_at"
-    RETURNING (xmax = 0) AS "inserted"`;
+    RETURNING (xmax = 0) AS "inserted"`);
   return { created: rows[0]?.inserted === true };
 }
 
 export async function upsertBalance(db: LedgerClient, b: BalanceSnapshot): Promise<{ created: boolean }> {
   const available = numeric(ledgerDecimalString(b.available, 'available'));
   const total = numeric(ledgerDecimalString(b.total, 'total'));
-  const rows = await db.$queryRaw<{ inserted: boolean }[]>`
+  const rows = await retryingUniqueRace(() => db.$queryRaw<{ inserted: boolean }[]>`
     INSERT INTO "balances" AS b ("id", "venue", "asset", "available", "total", "updated_at")
-    VALUES (${`${b.venue}:${b.asset}`}, ${b.venue}, ${b.asset}, ${available}, ${total}, ${UTC_NOW})
+    VALUES (${balanceId(b)}, ${b.venue}, ${b.asset}, ${available}, ${total}, ${UTC_NOW})
     ON CONFLICT ("id") DO UPDATE SET
       "available" = EXCLUDED."available", "total" = EXCLUDED."total", "updated_at" = EXCLUDED."updated_at"
-    RETURNING (xmax = 0) AS "inserted"`;
+    RETURNING (xmax = 0) AS "inserted"`);
   return { created: rows[0]?.inserted === true };
 }
 
