@@ -47,6 +47,12 @@ export const intentSchema = z
      * same price. Unset: good-till-cancelled, cancelled by us at the window's end.
      */
     orderTtlMs: z.number().int().min(1_000).max(86_400_000).optional(),
+    /**
+     * How long a submit may stay unresolved (the venue keeps failing or timing out, so whether the
+     * order exists is unknown) before the order is treated as possibly live: cancelled by client
+     * order id, whatever it filled then hedged. Never a blind re-send.
+     */
+    submitDeadlineMs: z.number().int().min(1_000).max(600_000).default(45_000),
     /** How long a leg rests unfilled before a reprice; by default the window split evenly across the reprices. */
     repriceAfterMs: z.number().int().min(100).max(3_600_000).optional(),
     /** How far through leg A's fill price the unwind may go to get out (absolute, in price units). */

@@ -30,12 +30,15 @@ function failureType(err: ActivityFailure): string {
 }
 
 // Submit: retried while the venue says "try again" or "unknown" (each retry looks up first). Past
-// the schedule-to-close deadline the leg is treated as possibly live: cancelled by client id.
-const { submitLeg } = proxyActivities<LegActivities>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '45 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
-});
+// the intent's submit deadline (schedule-to-close) the leg is treated as possibly live: cancelled
+// by client id. Built per intent, since the deadline is the intent's.
+function submitActivity(deadlineMs: number) {
+  return proxyActivities<LegActivities>({
+    startToCloseTimeout: '10 seconds',
+    scheduleToCloseTimeout: deadlineMs,
+    retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
+  }).submitLeg;
+}
 // Lookups and cancels are retried until they succeed: a leg may never be abandoned half-known.
 const { lookupLeg, cancelLeg } = proxyActivities<LegActivities>({
   startToCloseTimeout: '10 seconds',
@@ -91,6 +94,7 @@ export class LeggingRun {
 
   /** Added after legs-v1 shipped: executions from before it replay without the per-order gate. */
   private readonly gatePerOrder: boolean;
+  private readonly submitLeg: ReturnType<typeof submitActivity>;
 
   constructor(
     private readonly intent: Intent,
@@ -100,6 +104,7 @@ export class LeggingRun {
     private readonly onOrder: (role: OrderRole, orders: OrderSnapshot[], waiting: boolean, firstAttempt: number) => void,
   ) {
     this.gatePerOrder = patched('gate-per-order-v1');
+    this.submitLeg = submitActivity(intent.submitDeadlineMs);
   }
 
   /** False (and the intent is sent to its safe path) when the risk governor no longer allows new entry orders. */
@@ -191,7 +196,7 @@ export class LeggingRun {
     const placeholder: OrderSnapshot = { ...input.request, state: 'pending', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
     this.working.set(input.request.clientOrderId, { input, order: placeholder });
     try {
-      const order = await submitLeg(input);
+      const order = await this.submitLeg(input);
       this.working.set(input.request.clientOrderId, { input, order });
       return order;
     } catch (err) {

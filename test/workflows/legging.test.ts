@@ -266,6 +266,23 @@ describe('legging paths', () => {
     });
   });
 
+  it('a submit that stays unresolved past its deadline is treated as possibly live: cancelled by client id, never re-sent blind', async () => {
+    // Every lookup fails for a while, so no submit attempt can learn whether the order exists (and
+    // none may post without that answer); past the 2 s deadline the leg is cancelled by client id.
+    const input = sampleIntent('unresolved', { submitDeadlineMs: 2_000 });
+    const intentId = intentIdFor(input.opportunityId);
+    await withTestWorker('unresolved', async ({ client, taskQueue, sim }) => {
+      await injectFault(sim, 'kalshi', { endpoint: 'GET /trade-api/v2/portfolio/orders', kind: 'http_5xx', count: 8 });
+      const view = await (await startIntent(client, input, { taskQueue })).result();
+      // The cancel's own lookup, once the venue answers again, says the venue never had it.
+      expect(view).toMatchObject({ phase: 'COMPLETED', outcome: 'NOT_FILLED' });
+      expect(view.legs[0]!.orders!.map((o) => [o.clientOrderId, o.state])).toEqual([[clientOrderId(intentId, 'A', 1), 'cancelled']]);
+      expect(sim.kalshi.orderLog).toHaveLength(0);
+    });
+    expect(await countRows('audit_events', `intent_id = $1 AND action = 'leg.A.1.unresolved'`, [intentId])).toBe(1);
+    await expectNothingReserved(intentId);
+  });
+
   it('a 429 storm with Retry-After delays the submit but never duplicates it', async () => {
     const input = sampleIntent('storm-429');
     await withTestWorker('storm-429', async ({ client, taskQueue, sim }) => {
