@@ -5,13 +5,20 @@
  * orders (partially where depth runs out), balances, fills, an independent order log, and fault
  * injection through an admin API. Matching here is deliberately small (price levels, best first);
  * the shared matching engine replaces it when the simulator core lands.
+ *
+ * Admin API for the market world: `POST /_sim/liquidity {product_id, bids, asks}` replaces other
+ * traders' quotes for a listed product with the levels given (`[price, size]` decimal strings) and
+ * sends a level2 update for every level that changed (size "0" for one that went). A replace, not
+ * a per-level change as on the binary venues: open orders of ours never rest in this book, so it
+ * is all other traders', and a whole-book replace lets the world move the book anywhere without
+ * knowing (or crossing) the levels it started with. A crossed book is refused (400, unchanged).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { dec, decStr, ZERO, type Dec } from '../../../domain/money';
+import { dec, decStr, positiveDecimalString, ZERO, type Dec } from '../../../domain/money';
 import { formatZodError } from '../../../domain/validation';
 import { generateSimCoinbaseKey, verifyCoinbaseJwt, type SimCoinbaseKey } from './auth';
 
@@ -67,6 +74,14 @@ interface Level {
   price: Dec;
   size: Dec;
 }
+
+const quoteLevels = z
+  .array(z.tuple([positiveDecimalString, positiveDecimalString]))
+  .max(200)
+  .refine((levels) => new Set(levels.map(([p]) => dec(p).toFixed())).size === levels.length, 'must not repeat a price');
+const liquiditySchema = z
+  .object({ product_id: z.string().min(1), bids: quoteLevels, asks: quoteLevels })
+  .refine(({ bids, asks }) => bids.every(([b]) => asks.every(([a]) => dec(b).lt(dec(a)))), { message: 'every bid must be below every ask', path: ['bids'] });
 
 export interface CoinbaseSim {
   restBaseUrl: string;
@@ -187,6 +202,22 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
       return json(res, 200, { faults });
     }
     if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
+    if (url.pathname === '/_sim/liquidity' && req.method === 'POST') {
+      const parsed = liquiditySchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: 'INVALID_LIQUIDITY', message: formatZodError(parsed.error) });
+      const product = parsed.data.product_id;
+      const book = books.get(product);
+      if (!book) return json(res, 404, { error: 'NOT_FOUND', message: `no product ${product}` });
+      const toLevels = (levels: [string, string][]) => levels.map(([p, q]): Level => ({ price: dec(p), size: dec(q) }));
+      const next = { bids: toLevels(parsed.data.bids).sort((a, b) => b.price.comparedTo(a.price)), asks: toLevels(parsed.data.asks).sort((a, b) => a.price.comparedTo(b.price)) };
+      for (const [key, side] of [['bids', 'bid'], ['asks', 'offer']] as const) {
+        for (const old of book[key]) if (!next[key].some((l) => l.price.eq(old.price))) emitLevel(product, side, old.price, ZERO);
+        for (const l of next[key]) if (!book[key].some((old) => old.price.eq(l.price) && old.size.eq(l.size))) emitLevel(product, side, l.price, l.size);
+      }
+      book.bids = next.bids;
+      book.asks = next.asks;
+      return json(res, 200, { product_id: product, bids: parsed.data.bids, asks: parsed.data.asks });
+    }
 
     const auth = await verifyCoinbaseJwt(req.headers.authorization, key, { method: req.method ?? 'GET', host: req.headers.host ?? '', path: url.pathname }, Math.floor(Date.now() / 1000));
     if (!auth.ok) return json(res, 401, { error: 'UNAUTHENTICATED', message: auth.reason });

@@ -20,11 +20,17 @@
  * and no `book` re-sent after a trade (the venue does; here every change is a `price_change`);
  * unknown asset ids are silently skipped; the hash is a SHA-1 over this simulator's own summary
  * of the book, not the venue's algorithm; each token is its own market (condition id = token id).
- * Unfilled GTC remainders do not rest in the book (it is static apart from what takers consume),
- * so cancels change no level and send nothing. Heartbeats are not enforced (a silent client is
+ * Unfilled GTC remainders do not rest in the book (it changes only through what takers consume
+ * and the admin liquidity below), so cancels change no level and send nothing. Heartbeats are not enforced (a silent client is
  * never dropped). The admin fault `ws_disconnect` (`POST /_sim/faults {"endpoint":"WS /ws/market",
  * "kind":"ws_disconnect"}`) drops every connected market-channel client at once, abruptly (no
  * close frame), as a network failure would; it is not queued, and `count` does not apply.
+ *
+ * Admin API for the market world: `POST /_sim/markets {token_id}` lists a token with an empty book
+ * (idempotent); `POST /_sim/liquidity {token_id, side, price, size}` sets other traders' total size
+ * at one level (`size` "0" removes it) and sends the `price_change`. Since our orders never rest
+ * here, every level is other traders' liquidity, so an absolute size is exact. A level that would
+ * cross the other side is refused (409, book unchanged): the book holds no one who would trade it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -32,7 +38,7 @@ import type { AddressInfo } from 'node:net';
 import { recoverTypedDataAddress } from 'viem';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { dec, decStr, ZERO, type Dec } from '../../../domain/money';
+import { dec, decimalString, decStr, nonNegativeDecimalString, ZERO, type Dec } from '../../../domain/money';
 import { fromPolymarketUnits } from '../../../domain/units';
 import { formatZodError } from '../../../domain/validation';
 import { polyHmacSignature } from '../../polymarket/auth';
@@ -93,6 +99,13 @@ const assetIds = z.array(z.string().min(1)).max(500);
 /** The first message on a connection, then updates to the subscribed set. */
 const initialSubscription = z.object({ assets_ids: assetIds, type: z.string().refine((t) => t.toLowerCase() === 'market', 'must be "market"'), initial_dump: z.boolean().optional(), custom_feature_enabled: z.boolean().optional() });
 const subscriptionUpdate = z.object({ assets_ids: assetIds, operation: z.enum(['subscribe', 'unsubscribe']), custom_feature_enabled: z.boolean().optional() });
+const listMarketSchema = z.object({ token_id: z.string().regex(/^\d+$/, 'must be a decimal token id, e.g. "7132104567925221259"') });
+const liquiditySchema = z.object({
+  token_id: z.string().min(1),
+  side: z.enum(['BUY', 'SELL']),
+  price: decimalString.refine((p) => dec(p).gt(0) && dec(p).lt(1), 'must be between 0 and 1, exclusive'),
+  size: nonNegativeDecimalString,
+});
 export type PolymarketSeedBook = { bids: [string, string][]; asks: [string, string][] };
 
 export async function startPolymarketSim(opts: { port?: number; books?: Record<string, PolymarketSeedBook> } = {}): Promise<PolymarketSim> {
@@ -163,6 +176,35 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       if (!books.has(parsed.data.token_id)) return json(res, 404, { error: 'market not found' });
       winners.set(parsed.data.token_id, parsed.data.winner);
       return json(res, 200, marketOf(parsed.data.token_id));
+    }
+    if (url.pathname === '/_sim/markets' && req.method === 'POST') {
+      const parsed = listMarketSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
+      // Idempotent: listing a token twice keeps its book (a restarted world must not wipe it).
+      const created = !books.has(parsed.data.token_id);
+      if (created) books.set(parsed.data.token_id, { bids: [], asks: [] });
+      return json(res, created ? 201 : 200, marketOf(parsed.data.token_id));
+    }
+    if (url.pathname === '/_sim/liquidity' && req.method === 'POST') {
+      const parsed = liquiditySchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
+      const { token_id: token, side } = parsed.data;
+      const book = books.get(token);
+      if (!book) return json(res, 404, { error: 'market not found' });
+      const price = dec(parsed.data.price);
+      const size = dec(parsed.data.size);
+      const own = side === 'BUY' ? 'bids' : 'asks';
+      const crosses = size.gt(ZERO) && (side === 'BUY' ? book.asks.some((l) => l.price.lte(price)) : book.bids.some((l) => l.price.gte(price)));
+      if (crosses) return json(res, 409, { error: `price: ${parsed.data.price} would cross the ${side === 'BUY' ? 'asks' : 'bids'}` });
+      let level = book[own].find((l) => l.price.eq(price));
+      if (!level && size.isZero()) return json(res, 200, { token_id: token, side, price: decStr(price), size: '0' });
+      if (level) level.size = size;
+      else book[own].push((level = { price, size }));
+      // Matching walks each side best first (bids descending, asks ascending): keep it sorted.
+      book.bids = book.bids.filter((l) => l.size.gt(ZERO)).sort((a, b) => b.price.comparedTo(a.price));
+      book.asks = book.asks.filter((l) => l.size.gt(ZERO)).sort((a, b) => a.price.comparedTo(b.price));
+      publishPriceChange(token, side, [level]);
+      return json(res, 200, { token_id: token, side, price: decStr(price), size: decStr(size) });
     }
     const market = /^\/markets\/([^/]+)$/.exec(url.pathname);
     if (market && req.method === 'GET') {
