@@ -44,6 +44,13 @@ const envSchema = z.object({
    * (the supervisor writes it for its workers). Without it a worker has no venues and rejects every leg.
    */
   LEGWORK_SIM_FILE: z.string().optional(),
+  /** PAPER: run the simulator's market world (seeded events with dislocations) and the signal loop over it. */
+  LEGWORK_WORLD: z.enum(['on', 'off']).default('on'),
+  LEGWORK_WORLD_SEED: z.coerce.number().int().default(1),
+  /** Chance per world tick (1 s) that a dislocation opens on one event. */
+  LEGWORK_WORLD_DISLOCATION_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** How often the signal loop scans the mapped markets (REST polling). */
+  LEGWORK_SIGNAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** The day's realized-loss cap (USD); the risk governor halts everything once it is reached. */
   LEGWORK_DAILY_LOSS_CAP: z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal amount, e.g. "500"').default('500'),
   /** Feed the governor's per-endpoint circuit breakers from this worker's venue requests. */

@@ -20,6 +20,8 @@ import { kalshiUserStream } from './kalshi/user-stream';
 import type { RouterDeps } from '../activities/user-stream-router';
 import type { VenueReconciler } from '../activities/reconciliation';
 import { kalshiReconciler } from './kalshi/reconciler';
+import { marketMappingSchema } from './sim/world';
+import type { BookSource } from '../activities/signal-loop';
 import { PolymarketAdapter } from './polymarket/adapter';
 import type { SimulatorDescription } from './sim';
 
@@ -146,6 +148,7 @@ const simulatorDescriptionSchema = z.object({
     walletPrivateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((k) => k as `0x${string}`),
   }),
   coinbase: z.object({ restBaseUrl: z.url(), adminUrl: z.url(), apiKeyName: z.string().min(1), apiPrivateKeyPem: z.string().min(1) }),
+  world: z.object({ mapping: marketMappingSchema }).optional(),
 });
 
 /** Reads a simulator description file (`legwork sim` output); errors name the file and the field, never a key. */
@@ -168,4 +171,20 @@ export function writeSimulatorDescription(file: string, sim: SimulatorDescriptio
 export function venueReconcilersForSimulator(sim: SimulatorDescription): { reconcilers: VenueReconciler[]; close(): Promise<void> } {
   const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } });
   return { reconcilers: [kalshiReconciler(kalshi)], close: () => kalshi.close() };
+}
+
+/** PAPER mode: the books the signal loop reads, from the simulator's REST endpoints. */
+export function bookSourceForSimulator(sim: SimulatorDescription): { books: BookSource; close(): Promise<void> } {
+  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } });
+  const polymarket = new PolymarketAdapter({
+    restBaseUrl: sim.polymarket.restBaseUrl,
+    account: privateKeyToAccount(sim.polymarket.walletPrivateKey),
+    credentials: { key: sim.polymarket.apiKey, secret: sim.polymarket.apiSecret, passphrase: sim.polymarket.apiPassphrase },
+  });
+  return {
+    books: { kalshiYesBook: (ticker) => kalshi.orderBook(ticker), polymarketBook: (token) => polymarket.orderBook(token) },
+    close: async () => {
+      await Promise.all([kalshi.close(), polymarket.close()]);
+    },
+  };
 }

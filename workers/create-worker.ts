@@ -8,6 +8,7 @@ import { createGateActivities, type GateSource } from '../activities/gate';
 import { createIntentRecordingActivities, type IntentLedger } from '../activities/intent-recording';
 import { createFlattenActivities, type FlattenDeps } from '../activities/flatten';
 import { createHaltActivities } from '../activities/halt-intents';
+import { createSignalLoopActivities, type SignalLoopDeps } from '../activities/signal-loop';
 import { createLegActivities, type LegActivityDeps } from '../activities/legs';
 import { createSettlementActivities, type SettlementDeps } from '../activities/settlement';
 import { createRouterActivities, type RouterDeps } from '../activities/user-stream-router';
@@ -31,6 +32,8 @@ export interface LegworkWorkerDeps {
   router: Pick<RouterDeps, 'userStreams' | 'findOwner'>;
   /** What operator flattens read from the ledger. */
   flatten: Pick<FlattenDeps, 'unwindsAfter'>;
+  /** PAPER with a market world: the mapped markets and their books, for the signal loop. */
+  signalLoop?: Omit<SignalLoopDeps, 'client' | 'taskQueue'>;
   /** The client the governor's kill switch uses to reach intents in flight. */
   control: { client: Client };
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
@@ -40,7 +43,7 @@ export interface LegworkWorkerDeps {
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'flatten' | 'control' | 'metrics'>) {
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'flatten' | 'control' | 'metrics' | 'signalLoop' | 'taskQueue'>) {
   const activities = {
     ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
@@ -49,6 +52,7 @@ export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate
     ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
     ...createHaltActivities(deps.control.client),
     ...createFlattenActivities({ ...deps.flatten, client: deps.control.client, ledger: deps.ledger }),
+    ...(deps.signalLoop ? createSignalLoopActivities({ ...deps.signalLoop, client: deps.control.client, taskQueue: deps.taskQueue }) : {}),
     ...createSettlementActivities({ ...deps.settlement, venues: deps.legs.venues }),
     ...createRouterActivities({ ...deps.router, venues: deps.legs.venues, client: deps.control.client }),
   };

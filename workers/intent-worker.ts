@@ -16,7 +16,8 @@ import { createLegworkWorker } from './create-worker';
 import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
 import { openIntentLedger } from './ledger-wiring';
-import { closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
+import { bookSourceForSimulator, closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
+import path from 'node:path';
 import { READY_EVENT } from './worker-process';
 import { createBreakerReporter } from './breaker-reporter';
 
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
   const venues = sim ? executionVenuesForSimulator(sim, undefined, breakers?.onOutcome) : {};
   const userStreams = sim ? userStreamsForSimulator(sim) : {};
   const venueReconcilers = sim ? venueReconcilersForSimulator(sim) : undefined;
+  // The signal loop trades the simulator's market world, when one runs.
+  const books = sim?.world ? bookSourceForSimulator(sim) : undefined;
+  const signalLoop = sim?.world && books ? { mapping: sim.world.mapping, books: books.books, scansFile: path.join(config.dataDir, 'scans.jsonl') } : undefined;
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       taskQueue: config.LEGWORK_TASK_QUEUE,
       ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues, userStreams, venueReconcilers: venueReconcilers?.reconcilers, dailyLossCap: config.LEGWORK_DAILY_LOSS_CAP }),
       metrics,
+      ...(signalLoop ? { signalLoop } : {}),
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,
     });
@@ -64,6 +69,7 @@ async function main(): Promise<void> {
     await metricsServer?.close();
     await closeExecutionVenues(venues);
     await venueReconcilers?.close();
+    await books?.close();
     await ledger.close();
     await clientConnection.close();
     await connection.close();

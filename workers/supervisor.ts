@@ -22,7 +22,8 @@ import { registerSearchAttributes, startTemporalDevServer, type DevServer } from
 import { ensureTemporalCli } from '../infra/tools';
 import { startVenueSimulator, type VenueSimulator } from '../venues/sim';
 import { writeSimulatorDescription } from '../venues/execution';
-import { ensureRouter } from '../clients/routers';
+import { ensureRouter, ensureSignalLoop } from '../clients/routers';
+import { startLiveSummary } from './live-summary';
 import { bundleWorkflows } from './bundle';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -60,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
 
   try {
     if (config.LEGWORK_MODE === 'PAPER') {
-      running.simulator = await step('venue simulator (PAPER mode)', () => startVenueSimulator());
+      const world = config.LEGWORK_WORLD === 'on' ? { seed: config.LEGWORK_WORLD_SEED, tickMs: 1_000, dislocationRate: config.LEGWORK_WORLD_DISLOCATION_RATE } : undefined;
+      running.simulator = await step(`venue simulator (PAPER mode)${world ? ` with market world seed ${world.seed}` : ''}`, () => startVenueSimulator(world ? { world } : {}));
     }
     const temporalAddress = await startTemporal(config, running);
     const databaseUrl = await startDatabase(config, running);
@@ -97,6 +99,11 @@ async function main(argv: string[]): Promise<number> {
       await step('risk governor', () => ensureGovernor(client, { workflowId: control.governorId, taskQueue: control.taskQueue }));
       // PAPER: the simulator's Kalshi user stream pushes fills into the intents that own them.
       if (running.simulator) await step('user-stream router (kalshi)', () => ensureRouter(client, { taskQueue: control.taskQueue, venue: 'kalshi' }));
+      if (running.simulator?.world) {
+        await step(`signal loop (every ${config.LEGWORK_SIGNAL_INTERVAL_MS} ms over ${running.simulator.world.mapping.pairs.length} mapped pairs)`, () =>
+          ensureSignalLoop(client, { taskQueue: control.taskQueue, intervalMs: config.LEGWORK_SIGNAL_INTERVAL_MS }),
+        );
+      }
       await step(`reconciliation schedule (daily ${config.LEGWORK_RECONCILE_AT} ${config.LEGWORK_RECONCILE_TZ})`, () =>
         ensureReconciliationSchedule(client, { ...control, at: config.LEGWORK_RECONCILE_AT, timezone: config.LEGWORK_RECONCILE_TZ }),
       );
@@ -123,7 +130,13 @@ async function main(argv: string[]): Promise<number> {
     out(`  Submit a trade  npm run legwork -- intent submit examples/intent.json`);
     out(durationMs ? `running for ${opts.duration}` : 'running; Ctrl-C to stop');
 
-    await waitForStop(durationMs);
+    // A line every 10 s: what the paper run is doing (intents by state, realized PnL, reserved capital).
+    const summary = startLiveSummary(databaseUrl, out);
+    try {
+      await waitForStop(durationMs);
+    } finally {
+      await summary.stop();
+    }
     return 0;
   } finally {
     await shutdown(running);

@@ -14,3 +14,4 @@ export {
 export { reconciliationWorkflow } from './reconciliation';
 export { userStreamRouterWorkflow } from './user-stream-router';
 export { flattenIntentWorkflow } from './flatten';
+export { signalLoopWorkflow } from './signal-loop';

@@ -72,7 +72,7 @@ describe('npm start (supervisor)', () => {
       await supervisor.waitFor(/^\[legwork\] ready$/);
       expect(await supervisor.waitFor(/Risk governor/)).toBe(`[legwork]   Risk governor   ACTIVE (workflow legwork-risk-governor; npm run legwork -- status)`);
       expect(await supervisor.waitFor(/Simulator/)).toMatch(/kalshi http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2, polymarket http:\/\/127\.0\.0\.1:\d+, coinbase http:\/\/127\.0\.0\.1:\d+\/api\/v3\/brokerage/);
-      for (const step of ['venue simulator (PAPER mode)', 'temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)', 'risk governor']) {
+      for (const step of ['venue simulator (PAPER mode)', 'temporal dev server', 'ledger database', 'ledger migrations', 'workers (1)', 'risk governor', 'user-stream router (kalshi)', 'signal loop']) {
         expect(supervisor.lines.some((l) => l.startsWith(`[legwork] ✓ ${step}`) && /\(\d+\.\d s\)$/.test(l))).toBe(true);
       }
       const uiLine = await supervisor.waitFor(/Temporal Web UI/);
