@@ -14,6 +14,10 @@ export interface LegworkMetrics {
   breakerOpen: Gauge<'breaker' | 'scope'>;
   safeMode: Gauge;
   orderOutcomes: Counter<'venue' | 'outcome'>;
+  intentsByState: Gauge<'state'>;
+  rateTokens: Gauge<'venue' | 'endpoint'>;
+  rateBlockedMs: Gauge<'venue' | 'endpoint'>;
+  rateInFlight: Gauge<'venue'>;
   reconciliationDifferences: Counter<'kind' | 'severity' | 'repaired'>;
 }
 
@@ -35,6 +39,10 @@ export function createMetrics(): LegworkMetrics {
     killSwitches: new Gauge({ name: 'legwork_kill_switch_engaged', help: '1 while a kill switch is engaged on the scope', labelNames: ['scope'], ...reg }),
     breakerOpen: new Gauge({ name: 'legwork_breaker_open', help: '0 CLOSED, 1 HALF_OPEN, 2 OPEN', labelNames: ['breaker', 'scope'], ...reg }),
     safeMode: new Gauge({ name: 'legwork_safe_mode', help: '1 while SAFE_MODE is active', ...reg }),
+    intentsByState: new Gauge({ name: 'legwork_intents', help: 'Intents in the ledger by state (LEG_A, LEG_B, UNWINDING, SETTLING, COMPLETED, REJECTED, UNHEDGED, FLATTENED)', labelNames: ['state'], ...reg }),
+    rateTokens: new Gauge({ name: 'legwork_rate_tokens', help: 'Requests the rate governor may send now, per venue endpoint (token bucket)', labelNames: ['venue', 'endpoint'], ...reg }),
+    rateBlockedMs: new Gauge({ name: 'legwork_rate_blocked_ms', help: 'How long the endpoint is still held back after a 429 (Retry-After / AIMD)', labelNames: ['venue', 'endpoint'], ...reg }),
+    rateInFlight: new Gauge({ name: 'legwork_rate_in_flight', help: 'Venue requests in flight', labelNames: ['venue'], ...reg }),
     orderOutcomes: new Counter({ name: 'legwork_order_outcomes_total', help: 'Leg orders submitted, by venue and the state the venue answered with', labelNames: ['venue', 'outcome'], ...reg }),
     reconciliationDifferences: new Counter({
       name: 'legwork_reconciliation_differences_total',

@@ -15,6 +15,7 @@ import type { Venue } from '../domain/venue';
 import { VenueError } from '../domain/venue-errors';
 import { CoinbaseAdapter } from './coinbase/adapter';
 import type { EndpointOutcome, PostingPolicy } from './http/client';
+import type { RateGovernor } from './rate-governor';
 import { KalshiAdapter } from './kalshi/adapter';
 import { kalshiUserStream } from './kalshi/user-stream';
 import type { RouterDeps } from '../activities/user-stream-router';
@@ -41,6 +42,8 @@ export interface ExecutionVenue {
    * outcome on binary venues), with the size there; undefined when that side is empty.
    */
   touch?(market: string, outcome: Outcome | undefined, action: Action): Promise<{ price: string; size: string } | undefined>;
+  /** The adapter's rate governor (budgets for metrics). */
+  rate?: RateGovernor;
   /** Binary venues: whether the market has resolved and what a contract of `outcome` pays. */
   resolution?(market: string, outcome: Outcome | undefined): Promise<MarketResolution>;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export interface ExecutionVenue {
 export type ExecutionVenues = Partial<Record<Venue, ExecutionVenue>>;
 
 interface AdapterLike {
+  readonly rate: RateGovernor;
   submitOrder(request: OrderRequest): Promise<OrderSnapshot>;
   findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined>;
   close(): Promise<void>;
@@ -64,6 +68,7 @@ function executionVenue(
 ): ExecutionVenue {
   return {
     venue,
+    rate: adapter.rate,
     ...(resolution ? { resolution } : {}),
     ...(touch ? { touch } : {}),
     submit: (request) => adapter.submitOrder(request),

@@ -15,6 +15,7 @@ import { temporalAddress } from '../clients/temporal';
 import { createLegworkWorker } from './create-worker';
 import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
+import { pollLedgerAndRateMetrics } from './ledger-metrics';
 import { openIntentLedger } from './ledger-wiring';
 import { bookSourceForSimulator, closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
 import path from 'node:path';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);
+  const ledgerPoller = pollLedgerAndRateMetrics(metrics, ledger.db, venues);
   try {
     const worker = await createLegworkWorker({
       connection,
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     log.info({ event: 'worker.stopped' }, 'worker drained and stopped');
   } finally {
     governorPoller.stop();
+    ledgerPoller.stop();
     await metricsServer?.close();
     await closeExecutionVenues(venues);
     await venueReconcilers?.close();
