@@ -24,6 +24,8 @@ import { startVenueSimulator, type VenueSimulator } from '../venues/sim';
 import { writeSimulatorDescription } from '../venues/execution';
 import { ensureRouter, ensureSignalLoop } from '../clients/routers';
 import { startLiveSummary } from './live-summary';
+import { buildPaperReport, gatherReportData, writePaperReport } from '../reports/paper-report';
+import { createLedgerClient } from '../ledger';
 import { bundleWorkflows } from './bundle';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -49,8 +51,9 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('npm start')
     .option('--duration <time>', 'stop by itself after this long (e.g. 60s, 5m)')
     .option('--workers <n>', 'worker processes to run', '1')
+    .option('--report <dir>', 'at the end, reconcile and write a report of the run (KPIs, SVG plots) into this folder')
     .parse(argv, { from: 'user' });
-  const opts = program.opts<{ duration?: string; workers: string }>();
+  const opts = program.opts<{ duration?: string; workers: string; report?: string }>();
   const durationMs = opts.duration ? parseDuration(opts.duration) : undefined;
   const workerCount = Math.max(1, Number.parseInt(opts.workers, 10) || 1);
 
@@ -131,17 +134,40 @@ async function main(argv: string[]): Promise<number> {
     out(durationMs ? `running for ${opts.duration}` : 'running; Ctrl-C to stop');
 
     // A line every 10 s: what the paper run is doing (intents by state, realized PnL, reserved capital).
+    const runStart = new Date();
     const summary = startLiveSummary(databaseUrl, out);
     try {
       await waitForStop(durationMs);
     } finally {
       await summary.stop();
     }
+    if (opts.report) await writeRunReport(opts.report, { temporalAddress, databaseUrl, config, runStart });
     return 0;
   } finally {
     await shutdown(running);
     lock.release();
   }
+}
+
+/** `--report`: a final reconciliation (its result goes in the report), then the report itself. */
+async function writeRunReport(dir: string, ctx: { temporalAddress: string; databaseUrl: string; config: LegworkConfig; runStart: Date }): Promise<void> {
+  await step('final reconciliation', () =>
+    withTemporalConnection(ctx.temporalAddress, async (connection) => {
+      const client = new Client({ connection, namespace: ctx.config.TEMPORAL_NAMESPACE });
+      const result = await runReconciliation(client, { taskQueue: ctx.config.LEGWORK_TASK_QUEUE, governorId: ctx.config.LEGWORK_GOVERNOR_ID, trigger: 'manual' });
+      out(`  ${result.differences.length} difference(s), ${result.findings.length} finding(s)`);
+    }),
+  );
+  await step(`report in ${dir}`, async () => {
+    const db = createLedgerClient(ctx.databaseUrl);
+    try {
+      const report = buildPaperReport(await gatherReportData(db, { scansFile: path.join(ctx.config.dataDir, 'scans.jsonl'), since: ctx.runStart }));
+      const files = await writePaperReport(path.resolve(dir), report);
+      out(`  ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+    } finally {
+      await db.$disconnect();
+    }
+  });
 }
 
 async function startTemporal(config: LegworkConfig, running: Running): Promise<string> {

@@ -46,7 +46,8 @@ describe('endpoint circuit breaker', () => {
           (await countRows('audit_events', `id LIKE $1 AND action IN ('governor.breaker.open', 'governor.breaker.half_open', 'governor.breaker.close')`, [`${governorId}:%`])) >= 3 ? true : undefined,
         );
       },
-      { breakers: config },
+      // Deep enough that both intents fill in full at 43¢.
+      { breakers: config, simulator: { books: { kalshi: { 'FED-25DEC-T4.25': { yes: [[40, 1000]], no: [[57, 1000]] } } } } },
     );
   });
 });
