@@ -6,7 +6,9 @@ import { orderRequestSchema } from '../../domain/order';
 import { PROJECT_ROOT } from '../../infra/paths';
 import { freePort } from '../../infra/ports';
 import { CoinbaseAdapter } from '../../venues/coinbase/adapter';
+import { KalshiAdapter } from '../../venues/kalshi/adapter';
 import type { SimulatorDescription } from '../../venues/sim';
+import { marketMappingSchema } from '../../venues/sim/world';
 import { legwork } from '../helpers/cli';
 
 describe('legwork sim', () => {
@@ -50,5 +52,42 @@ describe('legwork sim', () => {
       child.kill('SIGINT');
       await new Promise((r) => child.once('exit', r));
     }
+  });
+
+  it('--world runs the market world and prints its mapping; a bad seed exits 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), 'sim', '--world', '7'], { cwd: PROJECT_ROOT });
+    try {
+      let out = '';
+      const described = await new Promise<SimulatorDescription>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          try {
+            resolve(JSON.parse(out) as SimulatorDescription);
+          } catch {
+            // not complete yet
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`sim exited ${code}: ${out}`)));
+      });
+      const mapping = marketMappingSchema.parse(described.world?.mapping);
+      expect(mapping.seed).toBe(7);
+      expect(mapping.pairs.some((p) => p.confidence === 'low')).toBe(true);
+      // The world's markets are listed and quoted at the venue.
+      const pair = mapping.pairs.find((p) => p.confidence === 'high')!;
+      const kalshi = new KalshiAdapter({ restBaseUrl: described.kalshi.restBaseUrl, credentials: { keyId: described.kalshi.apiKeyId, privateKeyPem: described.kalshi.privateKeyPem } });
+      try {
+        const book = await kalshi.orderBook(pair.kalshi.ticker);
+        expect(book.bids.length).toBeGreaterThan(0);
+        expect(book.asks.length).toBeGreaterThan(0);
+      } finally {
+        await kalshi.close();
+      }
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+    const bad = await legwork(['sim', '--world', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--world/);
   });
 });
