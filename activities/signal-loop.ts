@@ -12,6 +12,7 @@ import { DuplicateIntentError, startIntent } from '../clients/intents';
 import type { BookSnapshot } from '../domain/quote-firewall';
 import { evaluatePair, type ScanRecord } from '../domain/strategies/cross-venue';
 import type { MarketMapping } from '../venues/sim/world';
+import type { FeedHealth } from '../venues/streaming-books';
 
 /** Skip reasons that mean the prices no longer offer an edge. */
 const EDGE_GONE = new Set<string>(['no_edge', 'fees_exceed_edge', 'edge_below_min']);
@@ -31,6 +32,8 @@ export interface SignalLoopDeps {
   taskQueue: string;
   /** Scan records, one JSON object per line (appended). */
   scansFile?: string;
+  /** The feeds' health (stream vs REST reads, resyncs), reported with every heartbeat. */
+  feedHealth?: () => FeedHealth;
 }
 
 export interface SignalLoopStats {
@@ -97,7 +100,7 @@ export function createSignalLoopActivities(deps: SignalLoopDeps) {
               }
             }
           }
-          ctx.heartbeat(stats);
+          ctx.heartbeat({ ...stats, ...(deps.feedHealth ? { feeds: deps.feedHealth() } : {}) });
           await new Promise((resolve) => setTimeout(resolve, input.intervalMs));
         }
       } finally {

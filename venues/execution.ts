@@ -21,7 +21,8 @@ import { kalshiUserStream } from './kalshi/user-stream';
 import type { RouterDeps } from '../activities/user-stream-router';
 import type { VenueReconciler } from '../activities/reconciliation';
 import { kalshiReconciler } from './kalshi/reconciler';
-import { marketMappingSchema } from './sim/world';
+import { marketMappingSchema, type MarketMapping } from './sim/world';
+import { streamingBookSource, type FeedHealth } from './streaming-books';
 import type { BookSource } from '../activities/signal-loop';
 import { PolymarketAdapter } from './polymarket/adapter';
 import type { SimulatorDescription } from './sim';
@@ -146,6 +147,7 @@ const simulatorDescriptionSchema = z.object({
   kalshi: z.object({ restBaseUrl: z.url(), wsUrl: z.url(), adminUrl: z.url(), apiKeyId: z.string().min(1), privateKeyPem: z.string().min(1) }),
   polymarket: z.object({
     restBaseUrl: z.url(),
+    wsUrl: z.url(),
     adminUrl: z.url(),
     apiKey: z.string().min(1),
     apiSecret: z.string().min(1),
@@ -190,6 +192,27 @@ export function bookSourceForSimulator(sim: SimulatorDescription): { books: Book
     books: { kalshiYesBook: (ticker) => kalshi.orderBook(ticker), polymarketBook: (token) => polymarket.orderBook(token) },
     close: async () => {
       await Promise.all([kalshi.close(), polymarket.close()]);
+    },
+  };
+}
+
+/**
+ * PAPER mode: the signal loop's books from the simulator's market-data streams for the mapped
+ * markets, with its REST books as the fallback (venues/streaming-books.ts).
+ */
+export function streamingBookSourceForSimulator(sim: SimulatorDescription, mapping: MarketMapping): { books: BookSource; health(): FeedHealth; close(): Promise<void> } {
+  const rest = bookSourceForSimulator(sim);
+  const streams = streamingBookSource({
+    kalshi: { wsUrl: sim.kalshi.wsUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, tickers: mapping.pairs.map((p) => p.kalshi.ticker) },
+    polymarket: { wsUrl: sim.polymarket.wsUrl, tokenIds: mapping.pairs.flatMap((p) => [p.polymarket.yesTokenId, p.polymarket.noTokenId]) },
+    fallback: rest.books,
+  });
+  return {
+    books: streams.books,
+    health: () => streams.health(),
+    close: async () => {
+      streams.close();
+      await rest.close();
     },
   };
 }

@@ -17,7 +17,7 @@ import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
 import { pollLedgerAndRateMetrics } from './ledger-metrics';
 import { openIntentLedger } from './ledger-wiring';
-import { bookSourceForSimulator, closeExecutionVenues, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
+import { closeExecutionVenues, streamingBookSourceForSimulator, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
 import path from 'node:path';
 import { READY_EVENT } from './worker-process';
 import { createBreakerReporter } from './breaker-reporter';
@@ -39,8 +39,9 @@ async function main(): Promise<void> {
   const userStreams = sim ? userStreamsForSimulator(sim) : {};
   const venueReconcilers = sim ? venueReconcilersForSimulator(sim) : undefined;
   // The signal loop trades the simulator's market world, when one runs.
-  const books = sim?.world ? bookSourceForSimulator(sim) : undefined;
-  const signalLoop = sim?.world && books ? { mapping: sim.world.mapping, books: books.books, scansFile: path.join(config.dataDir, 'scans.jsonl') } : undefined;
+  // Books from the market-data streams, REST where a stream book is unknown or stale.
+  const books = sim?.world ? streamingBookSourceForSimulator(sim, sim.world.mapping) : undefined;
+  const signalLoop = sim?.world && books ? { mapping: sim.world.mapping, books: books.books, feedHealth: books.health, scansFile: path.join(config.dataDir, 'scans.jsonl') } : undefined;
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);

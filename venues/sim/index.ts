@@ -22,7 +22,7 @@ export interface VenueSimulator {
 export interface SimulatorDescription {
   kalshi: { restBaseUrl: string; wsUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
   /** walletPrivateKey: a throwaway key generated at start that signs the paper orders (EIP-712). */
-  polymarket: { restBaseUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string; walletPrivateKey: `0x${string}` };
+  polymarket: { restBaseUrl: string; wsUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string; walletPrivateKey: `0x${string}` };
   coinbase: { restBaseUrl: string; adminUrl: string; apiKeyName: string; apiPrivateKeyPem: string };
   /** Only when a market world runs: which Kalshi and Polymarket listings are the same outcome. */
   world?: { mapping: MarketMapping };
@@ -53,6 +53,7 @@ export async function startVenueSimulator(opts: VenueSimulatorOptions = {}): Pro
     kalshi: { restBaseUrl: kalshi.restBaseUrl, wsUrl: kalshi.wsUrl, adminUrl: `${new URL(kalshi.restBaseUrl).origin}/_sim`, apiKeyId: kalshi.key.keyId, privateKeyPem: kalshi.key.privateKeyPem },
     polymarket: {
       restBaseUrl: polymarket.restBaseUrl,
+      wsUrl: polymarket.wsUrl,
       adminUrl: `${polymarket.restBaseUrl}/_sim`,
       apiKey: polymarket.credentials.key,
       apiSecret: polymarket.credentials.secret,

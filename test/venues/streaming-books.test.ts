@@ -1,0 +1,48 @@
+/**
+ * The signal loop's books from the market-data streams with REST as the fallback, against the
+ * simulator's market world over real WebSockets: stream books equal the REST books once synced; a
+ * dropped Polymarket stream sends its reads to REST until the fresh snapshot, then back.
+ */
+import { bookSourceForSimulator, streamingBookSourceForSimulator } from '../../venues/execution';
+import { startVenueSimulator } from '../../venues/sim';
+import { eventually } from '../helpers/db';
+import { injectFault } from '../helpers/sim';
+
+describe('streaming books with a REST fallback', () => {
+  it('serves the streams while they are synced, REST while one resyncs, and agrees with REST', async () => {
+    const sim = await startVenueSimulator({ world: { seed: 3, tickMs: 0 } });
+    const mapping = sim.describe().world!.mapping;
+    const feeds = streamingBookSourceForSimulator(sim.describe(), mapping);
+    const rest = bookSourceForSimulator(sim.describe());
+    try {
+      const pair = mapping.pairs[0]!;
+      await sim.world!.tick();
+      // Every mapped market synced from its stream (snapshots, then deltas of the tick).
+      await eventually('streams synced', async () => (feeds.health().synced === mapping.pairs.length * 3 ? true : undefined));
+      await sim.world!.tick();
+      await eventually('stream books equal the REST books after a tick', async () => {
+        const [k, kr, p, pr] = await Promise.all([feeds.books.kalshiYesBook(pair.kalshi.ticker), rest.books.kalshiYesBook(pair.kalshi.ticker), feeds.books.polymarketBook(pair.polymarket.noTokenId), rest.books.polymarketBook(pair.polymarket.noTokenId)]);
+        return JSON.stringify(k) === JSON.stringify(kr) && JSON.stringify(p) === JSON.stringify(pr) ? true : undefined;
+      });
+      const before = feeds.health();
+      expect(before.streamReads).toBeGreaterThan(0);
+
+      // The Polymarket market channel drops: its books are unknown, reads go to REST until resynced.
+      await injectFault(sim, 'polymarket', { endpoint: 'WS /ws/market', kind: 'ws_disconnect' });
+      await eventually('the drop noticed', async () => (feeds.health().resyncs > before.resyncs ? true : undefined));
+      const restBefore = feeds.health().restReads;
+      await eventually('reads fall back to REST or resync', async () => {
+        await feeds.books.polymarketBook(pair.polymarket.yesTokenId);
+        return feeds.health().restReads > restBefore || feeds.health().synced === mapping.pairs.length * 3 ? true : undefined;
+      });
+      await eventually('resynced from a fresh snapshot', async () => (feeds.health().synced === mapping.pairs.length * 3 ? true : undefined));
+      const streamBefore = feeds.health().streamReads;
+      await feeds.books.polymarketBook(pair.polymarket.yesTokenId);
+      expect(feeds.health().streamReads).toBe(streamBefore + 1);
+    } finally {
+      await feeds.close();
+      await rest.close();
+      await sim.stop();
+    }
+  });
+});
