@@ -3,6 +3,7 @@
  * governor pushes every running intent in the scope to its safe path (open legs cancelled at the
  * venue, nothing new sent), and a new intent is refused at the gate.
  */
+import { gate } from '../../clients/governor';
 import { startIntent } from '../../clients/intents';
 import { intentIdFor } from '../../domain/intent';
 import type { IntentView } from '../../domain/intent-view';
@@ -41,9 +42,12 @@ describe.each(['tctl', 'temporal'] as const)('kill switch by %s with intents in 
         const [cmd, args] = await signalArgs(tool, governorId, { action: 'engage', scope: `strategy:${strategy}`, reason: 'drill', operator: 'ops' });
         const engagedAt = Date.now();
         expect((await run(cmd, args)).code).toBe(0);
+        // New entry orders are refused as soon as the governor has the signal (a figure, printed; not a timed assertion).
+        await eventually('entries refused', async () => ((await gate(client, governorId, { kind: 'entry', strategy, venues: ['kalshi'] })).allowed ? undefined : true));
+        const refusedMs = Date.now() - engagedAt;
         const views: IntentView[] = await Promise.all(handles.map((h) => h.result()));
         const allHaltedMs = Date.now() - engagedAt;
-        process.stderr.write(`[kill switch by ${tool}] ${IN_FLIGHT} in-flight intents halted and their orders cancelled ${allHaltedMs} ms after the signal\n`);
+        process.stderr.write(`[kill switch by ${tool}] new orders refused ${refusedMs} ms and ${IN_FLIGHT} in-flight intents halted with their orders cancelled ${allHaltedMs} ms after the CLI was started\n`);
 
         for (const v of views) {
           expect(v).toMatchObject({ phase: 'COMPLETED', outcome: 'CANCELLED' });
