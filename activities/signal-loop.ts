@@ -13,6 +13,8 @@ import type { BookSnapshot } from '../domain/quote-firewall';
 import { evaluatePair, type ScanRecord } from '../domain/strategies/cross-venue';
 import type { MarketMapping } from '../venues/sim/world';
 import type { FeedHealth } from '../venues/streaming-books';
+import type { BreakerConfig } from '../domain/breakers';
+import type { LegworkMetrics } from '../infra/metrics';
 
 /** Skip reasons that mean the prices no longer offer an edge. */
 const EDGE_GONE = new Set<string>(['no_edge', 'fees_exceed_edge', 'edge_below_min']);
@@ -34,6 +36,13 @@ export interface SignalLoopDeps {
   scansFile?: string;
   /** The feeds' health (stream vs REST reads, resyncs), reported with every heartbeat. */
   feedHealth?: () => FeedHealth;
+  /**
+   * Feeds the governor's data-health breakers (`data:<venue>`, scope `venue:<venue>`, REDUCING):
+   * how long each venue's stream has had markets it does not know, every `everyMs` and at once
+   * when that changes. The breaker trips past its threshold and recovers only well below it.
+   */
+  dataHealth?: { governorId: string; everyMs?: number; config?: BreakerConfig };
+  metrics?: Pick<LegworkMetrics, 'feedUnknownMarkets' | 'feedReads'>;
 }
 
 export interface SignalLoopStats {
@@ -55,6 +64,26 @@ export function createSignalLoopActivities(deps: SignalLoopDeps) {
       const out = deps.scansFile ? fs.createWriteStream(deps.scansFile, { flags: 'a' }) : undefined;
       let stop = false;
       ctx.cancelled.catch(() => (stop = true));
+      const lastSent: Record<string, { at: number; healthy: boolean }> = {};
+      let readsSeen = { stream: 0, rest: 0 };
+      const reportFeedHealth = (feeds: FeedHealth) => {
+        deps.metrics?.feedReads.inc({ source: 'stream' }, feeds.streamReads - readsSeen.stream);
+        deps.metrics?.feedReads.inc({ source: 'rest' }, feeds.restReads - readsSeen.rest);
+        readsSeen = { stream: feeds.streamReads, rest: feeds.restReads };
+        for (const [venue, v] of Object.entries(feeds.venues)) {
+          deps.metrics?.feedUnknownMarkets.set({ venue }, v.unknown);
+          if (!deps.dataHealth) continue;
+          const now = Date.now();
+          const last = lastSent[venue];
+          const healthy = v.unhealthyMs === 0;
+          if (last && last.healthy === healthy && now - last.at < (deps.dataHealth.everyMs ?? 5_000)) continue;
+          lastSent[venue] = { at: now, healthy };
+          deps.client.workflow
+            .getHandle(deps.dataHealth.governorId)
+            .signal('breakerEvent', { breaker: `data:${venue}`, scope: `venue:${venue}`, level: 'REDUCING', event: { type: 'measure', value: String(v.unhealthyMs) }, ...(deps.dataHealth.config ? { config: deps.dataHealth.config } : {}) })
+            .catch((err: unknown) => ctx.log.warn('feed health not delivered to the governor', { error: (err as Error).message }));
+        }
+      };
       try {
         while (!stop) {
           for (const pair of deps.mapping.pairs) {
@@ -100,7 +129,9 @@ export function createSignalLoopActivities(deps: SignalLoopDeps) {
               }
             }
           }
-          ctx.heartbeat({ ...stats, ...(deps.feedHealth ? { feeds: deps.feedHealth() } : {}) });
+          const feeds = deps.feedHealth?.();
+          if (feeds) reportFeedHealth(feeds);
+          ctx.heartbeat({ ...stats, ...(feeds ? { feeds } : {}) });
           await new Promise((resolve) => setTimeout(resolve, input.intervalMs));
         }
       } finally {

@@ -18,6 +18,8 @@ export interface LegworkMetrics {
   rateTokens: Gauge<'venue' | 'endpoint'>;
   rateBlockedMs: Gauge<'venue' | 'endpoint'>;
   rateInFlight: Gauge<'venue'>;
+  feedUnknownMarkets: Gauge<'venue'>;
+  feedReads: Counter<'source'>;
   reconciliationDifferences: Counter<'kind' | 'severity' | 'repaired'>;
 }
 
@@ -42,6 +44,8 @@ export function createMetrics(): LegworkMetrics {
     intentsByState: new Gauge({ name: 'legwork_intents', help: 'Intents in the ledger by state (LEG_A, LEG_B, UNWINDING, SETTLING, COMPLETED, REJECTED, UNHEDGED, FLATTENED)', labelNames: ['state'], ...reg }),
     rateTokens: new Gauge({ name: 'legwork_rate_tokens', help: 'Requests the rate governor may send now, per venue endpoint (token bucket)', labelNames: ['venue', 'endpoint'], ...reg }),
     rateBlockedMs: new Gauge({ name: 'legwork_rate_blocked_ms', help: 'How long the endpoint is still held back after a 429 (Retry-After / AIMD)', labelNames: ['venue', 'endpoint'], ...reg }),
+    feedUnknownMarkets: new Gauge({ name: 'legwork_feed_unknown_markets', help: 'Mapped markets whose stream book is unknown (never synced, or dropped by a gap or disconnect)', labelNames: ['venue'], ...reg }),
+    feedReads: new Counter({ name: 'legwork_feed_reads_total', help: 'Signal-loop book reads by source: stream, or REST (fallback)', labelNames: ['source'], ...reg }),
     rateInFlight: new Gauge({ name: 'legwork_rate_in_flight', help: 'Venue requests in flight', labelNames: ['venue'], ...reg }),
     orderOutcomes: new Counter({ name: 'legwork_order_outcomes_total', help: 'Leg orders submitted, by venue and the state the venue answered with', labelNames: ['venue', 'outcome'], ...reg }),
     reconciliationDifferences: new Counter({

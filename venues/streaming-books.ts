@@ -27,6 +27,12 @@ export interface FeedHealth {
   synced: number;
   /** Age of the oldest stream book among the markets (ms; Infinity while one has none). */
   oldestAgeMs: number;
+  /**
+   * Per venue: markets with no known stream book (never snapshotted, or dropped by a gap or a
+   * disconnect), and for how long the venue has had any (0 when none): the data-health measure.
+   * A quiet market's book is still known, so quiet is never unhealthy.
+   */
+  venues: Record<'kalshi' | 'polymarket', { unknown: number; unhealthyMs: number }>;
 }
 
 export function streamingBookSource(opts: {
@@ -41,6 +47,14 @@ export function streamingBookSource(opts: {
   const kalshi = new Map<string, Entry>();
   const poly = new Map<string, Entry>();
   const health = { streamReads: 0, restReads: 0, resyncs: 0, invalid: 0 };
+  const unhealthySince: Record<'kalshi' | 'polymarket', number | undefined> = { kalshi: undefined, polymarket: undefined };
+  const venueHealth = (venue: 'kalshi' | 'polymarket', known: Map<string, Entry>, markets: string[]) => {
+    const unknown = markets.filter((m) => !known.has(m)).length;
+    if (unknown === 0) unhealthySince[venue] = undefined;
+    else unhealthySince[venue] ??= now();
+    const since = unhealthySince[venue];
+    return { unknown, unhealthyMs: since === undefined ? 0 : now() - since };
+  };
 
   const kStream = kalshiBookStream({ wsUrl: opts.kalshi.wsUrl, credentials: opts.kalshi.credentials, markets: opts.kalshi.tickers });
   const pStream = polymarketBookStream({ wsUrl: opts.polymarket.wsUrl, assetIds: opts.polymarket.tokenIds });
@@ -85,7 +99,8 @@ export function streamingBookSource(opts: {
       const entries = [...opts.kalshi.tickers.map((t) => kalshi.get(t)), ...opts.polymarket.tokenIds.map((t) => poly.get(t))];
       const synced = entries.filter(fresh).length;
       const oldest = entries.reduce((m, e) => Math.max(m, e ? now() - e.at : Number.POSITIVE_INFINITY), 0);
-      return { ...health, synced, oldestAgeMs: oldest };
+      const venues = { kalshi: venueHealth('kalshi', kalshi, opts.kalshi.tickers), polymarket: venueHealth('polymarket', poly, opts.polymarket.tokenIds) };
+      return { ...health, synced, oldestAgeMs: oldest, venues };
     },
     close() {
       kStream.close();

@@ -33,7 +33,7 @@ export interface LegworkWorkerDeps {
   /** What operator flattens read from the ledger. */
   flatten: Pick<FlattenDeps, 'unwindsAfter'>;
   /** PAPER with a market world: the mapped markets and their books, for the signal loop. */
-  signalLoop?: Omit<SignalLoopDeps, 'client' | 'taskQueue'>;
+  signalLoop?: Omit<SignalLoopDeps, 'client' | 'taskQueue' | 'metrics'>;
   /** The client the governor's kill switch uses to reach intents in flight. */
   control: { client: Client };
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
@@ -52,7 +52,7 @@ export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate
     ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
     ...createHaltActivities(deps.control.client),
     ...createFlattenActivities({ ...deps.flatten, client: deps.control.client, ledger: deps.ledger }),
-    ...(deps.signalLoop ? createSignalLoopActivities({ ...deps.signalLoop, client: deps.control.client, taskQueue: deps.taskQueue }) : {}),
+    ...(deps.signalLoop ? createSignalLoopActivities({ ...deps.signalLoop, client: deps.control.client, taskQueue: deps.taskQueue, ...(deps.metrics ? { metrics: deps.metrics } : {}) }) : {}),
     ...createSettlementActivities({ ...deps.settlement, venues: deps.legs.venues }),
     ...createRouterActivities({ ...deps.router, venues: deps.legs.venues, client: deps.control.client }),
   };

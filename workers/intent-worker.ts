@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   // The signal loop trades the simulator's market world, when one runs.
   // Books from the market-data streams, REST where a stream book is unknown or stale.
   const books = sim?.world ? streamingBookSourceForSimulator(sim, sim.world.mapping) : undefined;
-  const signalLoop = sim?.world && books ? { mapping: sim.world.mapping, books: books.books, feedHealth: books.health, scansFile: path.join(config.dataDir, 'scans.jsonl') } : undefined;
+  const signalLoop = sim?.world && books ? { mapping: sim.world.mapping, books: books.books, feedHealth: books.health, dataHealth: { governorId: config.LEGWORK_GOVERNOR_ID }, scansFile: path.join(config.dataDir, 'scans.jsonl') } : undefined;
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);

@@ -5,6 +5,7 @@
  * intents trade both legs. At the end the capital invariants hold: nothing reserved, every
  * intent terminal, and the ledger's orders equal the venues' order logs fill for fill.
  */
+import { governorState } from '../../clients/governor';
 import { ensureSignalLoop } from '../../clients/routers';
 import { TERMINAL_INTENT_PHASES, type IntentView } from '../../domain/intent-view';
 import { SCAN_REASONS } from '../../domain/strategies/cross-venue';
@@ -15,7 +16,7 @@ describe('paper run', () => {
   it('the seeded world produces opportunities, intents complete, and the capital invariants hold', async () => {
     await withTestWorker(
       'paper-run',
-      async ({ client, taskQueue, sim }) => {
+      async ({ client, taskQueue, sim, governorId }) => {
         const world = sim.world!;
         const loopId = await ensureSignalLoop(client, { taskQueue, intervalMs: 100 });
         // Drive the world until the loop has started intents (each tick may open a dislocation).
@@ -68,6 +69,10 @@ describe('paper run', () => {
           expect(rows).toHaveLength(sim.kalshi.orderLog.length + sim.polymarket.orderLog.length);
         });
         expect(SCAN_REASONS).toContain('ok');
+        // The loop reported its feeds' health to the governor: both venues' streams known, breakers closed.
+        const breakers = (await governorState(client, governorId)).breakers ?? {};
+        expect(breakers['data:kalshi']?.state.phase).toBe('CLOSED');
+        expect(breakers['data:polymarket']?.state.phase).toBe('CLOSED');
       },
       { simulator: { world: { seed: 7, tickMs: 0, dislocationRate: 0.5 } }, signalLoop: true },
     );

@@ -6,7 +6,7 @@ import { createLegworkWorker } from '../../workers/create-worker';
 import { activityDependencies } from '../../workers/dependencies';
 import { openIntentLedger } from '../../workers/ledger-wiring';
 import { installTemporalLogging } from '../../infra/temporal-logging';
-import { bookSourceForSimulator, closeExecutionVenues, executionVenuesForSimulator, userStreamsForSimulator } from '../../venues/execution';
+import { closeExecutionVenues, executionVenuesForSimulator, streamingBookSourceForSimulator, userStreamsForSimulator } from '../../venues/execution';
 import { ensureRouter } from '../../clients/routers';
 import { createBreakerReporter } from '../../workers/breaker-reporter';
 import type { BreakerConfig } from '../../domain/breakers';
@@ -43,7 +43,7 @@ export async function withTestWorker<T>(
     breakers?: BreakerConfig;
     /** Feed the governor's daily-loss breaker with this cap (off unless a test is about it: it sums the whole ledger's day). */
     dailyLossCap?: string;
-    /** Host the signal loop over the simulator's market world (`simulator.world` must be set). */
+    /** Host the signal loop over the simulator's market world (`simulator.world` must be set), on stream books. */
     signalLoop?: boolean;
   } = {},
 ): Promise<T> {
@@ -58,7 +58,7 @@ export async function withTestWorker<T>(
   const reporter = opts.breakers ? createBreakerReporter({ client, governorId, config: opts.breakers }) : undefined;
   const venues = executionVenuesForSimulator(sim.describe(), undefined, reporter?.onOutcome);
   const mapping = sim.describe().world?.mapping;
-  const books = opts.signalLoop && mapping ? bookSourceForSimulator(sim.describe()) : undefined;
+  const books = opts.signalLoop && mapping ? streamingBookSourceForSimulator(sim.describe(), mapping) : undefined;
   try {
     const worker = await createLegworkWorker({
       connection,
@@ -66,7 +66,7 @@ export async function withTestWorker<T>(
       taskQueue,
       ...activityDependencies({ ledger, client, governorId, venues, userStreams: userStreamsForSimulator(sim.describe()), ...(opts.dailyLossCap ? { dailyLossCap: opts.dailyLossCap } : {}) }),
       workflowBundleCode: env.workflowBundleCode,
-      ...(books && mapping ? { signalLoop: { mapping, books: books.books } } : {}),
+      ...(books && mapping ? { signalLoop: { mapping, books: books.books, feedHealth: books.health, dataHealth: { governorId, everyMs: 200 } } } : {}),
     });
     return await worker.runUntil(async () => {
       await ensureGovernor(client, { workflowId: governorId, taskQueue });

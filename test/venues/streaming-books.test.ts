@@ -30,12 +30,14 @@ describe('streaming books with a REST fallback', () => {
       // The Polymarket market channel drops: its books are unknown, reads go to REST until resynced.
       await injectFault(sim, 'polymarket', { endpoint: 'WS /ws/market', kind: 'ws_disconnect' });
       await eventually('the drop noticed', async () => (feeds.health().resyncs > before.resyncs ? true : undefined));
+      expect(before.venues.polymarket).toEqual({ unknown: 0, unhealthyMs: 0 });
       const restBefore = feeds.health().restReads;
       await eventually('reads fall back to REST or resync', async () => {
         await feeds.books.polymarketBook(pair.polymarket.yesTokenId);
         return feeds.health().restReads > restBefore || feeds.health().synced === mapping.pairs.length * 3 ? true : undefined;
       });
       await eventually('resynced from a fresh snapshot', async () => (feeds.health().synced === mapping.pairs.length * 3 ? true : undefined));
+      expect(feeds.health().venues.polymarket).toEqual({ unknown: 0, unhealthyMs: 0 });
       const streamBefore = feeds.health().streamReads;
       await feeds.books.polymarketBook(pair.polymarket.yesTokenId);
       expect(feeds.health().streamReads).toBe(streamBefore + 1);
