@@ -11,23 +11,29 @@ import type { SimulatorDescription } from '../../venues/sim';
 import { marketMappingSchema } from '../../venues/sim/world';
 import { legwork } from '../helpers/cli';
 
+/** `legwork sim …` as a process, once it has printed its JSON description. */
+async function startSim(args: string[]): Promise<{ child: ReturnType<typeof spawn>; described: SimulatorDescription }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), 'sim', ...args], { cwd: PROJECT_ROOT });
+  let out = '';
+  const described = await new Promise<SimulatorDescription>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      try {
+        resolve(JSON.parse(out) as SimulatorDescription);
+      } catch {
+        // not complete yet
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`sim exited ${code}: ${out}`)));
+  });
+  return { child, described };
+}
+
 describe('legwork sim', () => {
   it('prints JSON a client can trade with, and takes faults from `legwork sim fault`', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), 'sim', '--coinbase-port', String(port)], { cwd: PROJECT_ROOT });
+    const { child, described } = await startSim(['--coinbase-port', String(port)]);
     try {
-      let out = '';
-      const described = await new Promise<SimulatorDescription>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          try {
-            resolve(JSON.parse(out) as SimulatorDescription);
-          } catch {
-            // not complete yet
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`sim exited ${code}: ${out}`)));
-      });
       expect(described.coinbase.restBaseUrl).toBe(`http://127.0.0.1:${port}/api/v3/brokerage`);
       expect(described.kalshi.restBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/trade-api\/v2$/);
       expect(described.kalshi.privateKeyPem).toContain('BEGIN PRIVATE KEY');
@@ -55,20 +61,8 @@ describe('legwork sim', () => {
   });
 
   it('--world runs the market world and prints its mapping; a bad seed exits 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'cli.ts'), 'sim', '--world', '7'], { cwd: PROJECT_ROOT });
+    const { child, described } = await startSim(['--world', '7']);
     try {
-      let out = '';
-      const described = await new Promise<SimulatorDescription>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          try {
-            resolve(JSON.parse(out) as SimulatorDescription);
-          } catch {
-            // not complete yet
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`sim exited ${code}: ${out}`)));
-      });
       const mapping = marketMappingSchema.parse(described.world?.mapping);
       expect(mapping.seed).toBe(7);
       expect(mapping.pairs.some((p) => p.confidence === 'low')).toBe(true);
