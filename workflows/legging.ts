@@ -15,6 +15,7 @@ import type { Intent, Leg } from '../domain/intent';
 import type { LegOrderView } from '../domain/intent-view';
 import { aggregateFills, legOrderRequest, nextRepricePrice, repriceIntervalMs, type OrderRole } from '../domain/legging';
 import { dec, decStr } from '../domain/money';
+import { workflowNowMs, workflowTimestamp } from './clock';
 import { applyOrderUpdate, isTerminal, type OrderSnapshot, type OrderState } from '../domain/order';
 import type { TimeInForce } from '../domain/venue';
 
@@ -61,8 +62,8 @@ const MAX_RESUBMITS = 50;
 /** GTD when the intent gives orders a time to live (and the leg is not immediate-or-cancel). */
 function orderExpiry(opts: { timeInForce: TimeInForce; orderTtlMs?: number }): { timeInForce: TimeInForce; expiresAt?: string } {
   if (!opts.orderTtlMs || opts.timeInForce === 'IOC' || opts.timeInForce === 'FOK') return { timeInForce: opts.timeInForce };
-  // Workflow time (deterministic): the order lives orderTtlMs from now.
-  return { timeInForce: 'GTD', expiresAt: new Date(Date.now() + opts.orderTtlMs).toISOString() };
+  // The order lives orderTtlMs from now (workflow time).
+  return { timeInForce: 'GTD', expiresAt: workflowTimestamp(opts.orderTtlMs) };
 }
 
 /** An order update pushed by a venue's user-stream router (or an operator tool) into the owning workflow. */
@@ -136,7 +137,7 @@ export class LeggingRun {
    * arrives. Each reprice cancels the resting order first and sends the rest as a new attempt.
    */
   async workLeg(role: OrderRole, leg: Pick<Leg, 'venue' | 'market' | 'outcome' | 'action' | 'limitPrice'>, quantity: string, opts: { windowMs: number; timeInForce: TimeInForce; tolerance: string; maxReprices: number; repriceAfterMs?: number; startAttempt?: number; orderTtlMs?: number }): Promise<LegResult> {
-    const deadline = Date.now() + opts.windowMs;
+    const deadline = workflowNowMs() + opts.windowMs;
     const interval = opts.repriceAfterMs ?? repriceIntervalMs(opts.windowMs, opts.maxReprices);
     const orders: OrderSnapshot[] = [];
     let price = leg.limitPrice;
@@ -160,7 +161,7 @@ export class LeggingRun {
       };
       let order = await this.submit(input);
       orders.push(order);
-      const repriceAt = reprices < opts.maxReprices ? Math.min(deadline, Date.now() + interval) : deadline;
+      const repriceAt = reprices < opts.maxReprices ? Math.min(deadline, workflowNowMs() + interval) : deadline;
       order = await this.track(input, order, repriceAt, (o) => {
         orders[orders.length - 1] = o;
         this.onOrder(role, orders, true, opts.startAttempt ?? 1);
@@ -172,7 +173,7 @@ export class LeggingRun {
       orders[orders.length - 1] = order;
       this.working.delete(input.request.clientOrderId);
       this.onOrder(role, orders, false, opts.startAttempt ?? 1);
-      if (order.state === 'rejected' || this.cancelRequested || Date.now() >= deadline) break;
+      if (order.state === 'rejected' || this.cancelRequested || workflowNowMs() >= deadline) break;
       if (dec(aggregateFills(orders).filledQuantity).gte(dec(quantity))) break;
       if (expired && resubmits < MAX_RESUBMITS) {
         resubmits += 1;
@@ -193,7 +194,7 @@ export class LeggingRun {
 
   /** Submits; a submit that stays unresolved past its deadline is treated as possibly live. */
   private async submit(input: LegOrderInput): Promise<OrderSnapshot> {
-    const placeholder: OrderSnapshot = { ...input.request, state: 'pending', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
+    const placeholder: OrderSnapshot = { ...input.request, state: 'pending', filledQuantity: '0', fees: '0', updatedAt: workflowTimestamp(), tradeIds: [] };
     this.working.set(input.request.clientOrderId, { input, order: placeholder });
     try {
       const order = await this.submitLeg(input);
@@ -212,7 +213,7 @@ export class LeggingRun {
     let order = start;
     let delayMs = 100;
     while (!isTerminal(order.state) && order.state !== 'unknown' && !this.cancelRequested) {
-      const left = until - Date.now();
+      const left = until - workflowNowMs();
       if (left <= 0) break;
       this.wake = false;
       await condition(() => this.wake, Math.min(delayMs, left));

@@ -22,6 +22,7 @@ import { SA_EXPOSURE, SA_INTENT_STATE, SA_LEG_A_STATE, SA_LEG_B_STATE, SA_MARKET
 import { ValidationError } from '../domain/validation';
 import { legOrderViews, LeggingRun, type LegResult, type OrderUpdateMessage } from './legging';
 import { heldLegs, settle, type SettlementResume } from './settlement';
+import { workflowTimestamp } from './clock';
 
 export const stateQuery = defineQuery<IntentView>('state');
 /** Order updates from a venue's user-stream router, keyed by client order id. */
@@ -374,8 +375,8 @@ function legWithOrders(leg: LegView, orders: OrderSnapshot[], waiting: boolean):
     fees,
     phase: last?.state ?? leg.phase,
     orders: legOrderViews(orders),
-    // Workflow time (deterministic): when the leg started waiting on the venue, kept while it waits.
-    waitingSince: waiting ? (leg.waitingSince ?? new Date().toISOString()) : undefined,
+    // When the leg started waiting on the venue (workflow time), kept while it waits.
+    waitingSince: waiting ? (leg.waitingSince ?? workflowTimestamp()) : undefined,
   };
 }
 
