@@ -90,17 +90,39 @@ function executionVenue(
   };
 }
 
+/** The simulator's venues as adapters, one per venue, on its test credentials. */
+export interface PaperAdapters {
+  kalshi: KalshiAdapter;
+  polymarket: PolymarketAdapter;
+  coinbase: CoinbaseAdapter;
+}
+
+/**
+ * PAPER mode: one adapter per venue. A worker shares them between orders, books and
+ * reconciliation, so each venue's rate budget (per account at the real venues) is counted once.
+ */
+export function paperAdapters(sim: SimulatorDescription, opts: { posting?: PostingPolicy; onOutcome?: (outcome: EndpointOutcome) => void } = {}): PaperAdapters {
+  const { posting, onOutcome } = opts;
+  return {
+    kalshi: new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, posting, onOutcome }),
+    polymarket: new PolymarketAdapter({
+      restBaseUrl: sim.polymarket.restBaseUrl,
+      account: privateKeyToAccount(sim.polymarket.walletPrivateKey),
+      credentials: { key: sim.polymarket.apiKey, secret: sim.polymarket.apiSecret, passphrase: sim.polymarket.apiPassphrase },
+      posting,
+      onOutcome,
+    }),
+    coinbase: new CoinbaseAdapter({ restBaseUrl: sim.coinbase.restBaseUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem }, posting, onOutcome }),
+  };
+}
+
 /** PAPER mode: adapters for every venue of the simulator, on its test credentials. */
 export function executionVenuesForSimulator(sim: SimulatorDescription, posting?: PostingPolicy, onOutcome?: (outcome: EndpointOutcome) => void): ExecutionVenues {
-  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, posting, onOutcome });
-  const polymarket = new PolymarketAdapter({
-    restBaseUrl: sim.polymarket.restBaseUrl,
-    account: privateKeyToAccount(sim.polymarket.walletPrivateKey),
-    credentials: { key: sim.polymarket.apiKey, secret: sim.polymarket.apiSecret, passphrase: sim.polymarket.apiPassphrase },
-    posting,
-    onOutcome,
-  });
-  const coinbase = new CoinbaseAdapter({ restBaseUrl: sim.coinbase.restBaseUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem }, posting, onOutcome });
+  return executionVenuesFor(paperAdapters(sim, { posting, onOutcome }));
+}
+
+/** The execution seam over a set of adapters; closing the venues closes the adapters. */
+export function executionVenuesFor({ kalshi, polymarket, coinbase }: PaperAdapters): ExecutionVenues {
   return {
     kalshi: executionVenue(
       'kalshi',
@@ -174,34 +196,34 @@ export function writeSimulatorDescription(file: string, sim: SimulatorDescriptio
   fs.writeFileSync(file, JSON.stringify(sim), { mode: 0o600 });
 }
 
+/**
+ * Adapters to use, and how to let go of them: shared ones stay open (their owner closes them), a
+ * set made here is closed with what uses it.
+ */
+function adaptersFor(sim: SimulatorDescription, shared?: PaperAdapters): { adapters: PaperAdapters; close(): Promise<void> } {
+  if (shared) return { adapters: shared, close: async () => undefined };
+  const adapters = paperAdapters(sim);
+  return { adapters, close: async () => void (await Promise.all([adapters.kalshi.close(), adapters.polymarket.close(), adapters.coinbase.close()])) };
+}
+
 /** PAPER mode: the venue reconcilers daily and start-up reconciliation run against the simulator. */
-export function venueReconcilersForSimulator(sim: SimulatorDescription): { reconcilers: VenueReconciler[]; close(): Promise<void> } {
-  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } });
-  return { reconcilers: [kalshiReconciler(kalshi)], close: () => kalshi.close() };
+export function venueReconcilersForSimulator(sim: SimulatorDescription, shared?: PaperAdapters): { reconcilers: VenueReconciler[]; close(): Promise<void> } {
+  const { adapters, close } = adaptersFor(sim, shared);
+  return { reconcilers: [kalshiReconciler(adapters.kalshi)], close };
 }
 
 /** PAPER mode: the books the signal loop reads, from the simulator's REST endpoints. */
-export function bookSourceForSimulator(sim: SimulatorDescription): { books: BookSource; close(): Promise<void> } {
-  const kalshi = new KalshiAdapter({ restBaseUrl: sim.kalshi.restBaseUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } });
-  const polymarket = new PolymarketAdapter({
-    restBaseUrl: sim.polymarket.restBaseUrl,
-    account: privateKeyToAccount(sim.polymarket.walletPrivateKey),
-    credentials: { key: sim.polymarket.apiKey, secret: sim.polymarket.apiSecret, passphrase: sim.polymarket.apiPassphrase },
-  });
-  return {
-    books: { kalshiYesBook: (ticker) => kalshi.orderBook(ticker), polymarketBook: (token) => polymarket.orderBook(token) },
-    close: async () => {
-      await Promise.all([kalshi.close(), polymarket.close()]);
-    },
-  };
+export function bookSourceForSimulator(sim: SimulatorDescription, shared?: PaperAdapters): { books: BookSource; close(): Promise<void> } {
+  const { adapters, close } = adaptersFor(sim, shared);
+  return { books: { kalshiYesBook: (ticker) => adapters.kalshi.orderBook(ticker), polymarketBook: (token) => adapters.polymarket.orderBook(token) }, close };
 }
 
 /**
  * PAPER mode: the signal loop's books from the simulator's market-data streams for the mapped
  * markets, with its REST books as the fallback (venues/streaming-books.ts).
  */
-export function streamingBookSourceForSimulator(sim: SimulatorDescription, mapping: MarketMapping): { books: BookSource; health(): FeedHealth; close(): Promise<void> } {
-  const rest = bookSourceForSimulator(sim);
+export function streamingBookSourceForSimulator(sim: SimulatorDescription, mapping: MarketMapping, shared?: PaperAdapters): { books: BookSource; health(): FeedHealth; close(): Promise<void> } {
+  const rest = bookSourceForSimulator(sim, shared);
   const streams = streamingBookSource({
     kalshi: { wsUrl: sim.kalshi.wsUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, tickers: mapping.pairs.map((p) => p.kalshi.ticker) },
     polymarket: { wsUrl: sim.polymarket.wsUrl, tokenIds: mapping.pairs.flatMap((p) => [p.polymarket.yesTokenId, p.polymarket.noTokenId]) },

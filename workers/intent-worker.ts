@@ -17,7 +17,7 @@ import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
 import { pollLedgerAndRateMetrics } from './ledger-metrics';
 import { openIntentLedger } from './ledger-wiring';
-import { closeExecutionVenues, streamingBookSourceForSimulator, executionVenuesForSimulator, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
+import { closeExecutionVenues, streamingBookSourceForSimulator, executionVenuesFor, paperAdapters, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
 import path from 'node:path';
 import { READY_EVENT } from './worker-process';
 import { createBreakerReporter } from './breaker-reporter';
@@ -35,12 +35,14 @@ async function main(): Promise<void> {
   // PAPER: trade against the simulator the supervisor (or `legwork sim`) described.
   const sim = config.LEGWORK_SIM_FILE ? readSimulatorDescription(config.LEGWORK_SIM_FILE) : undefined;
   const breakers = config.LEGWORK_ENDPOINT_BREAKERS === 'on' ? createBreakerReporter({ client, governorId: config.LEGWORK_GOVERNOR_ID, onError: (err) => log.warn({ err }, 'breaker event not delivered') }) : undefined;
-  const venues = sim ? executionVenuesForSimulator(sim, undefined, breakers?.onOutcome) : {};
+  // One adapter per venue, shared by orders, books and reconciliation (one rate budget per venue).
+  const adapters = sim ? paperAdapters(sim, { onOutcome: breakers?.onOutcome }) : undefined;
+  const venues = adapters ? executionVenuesFor(adapters) : {};
   const userStreams = sim ? userStreamsForSimulator(sim) : {};
-  const venueReconcilers = sim ? venueReconcilersForSimulator(sim) : undefined;
+  const venueReconcilers = sim ? venueReconcilersForSimulator(sim, adapters) : undefined;
   // The signal loop trades the simulator's market world, when one runs.
   // Books from the market-data streams, REST where a stream book is unknown or stale.
-  const books = sim?.world ? streamingBookSourceForSimulator(sim, sim.world.mapping) : undefined;
+  const books = sim?.world ? streamingBookSourceForSimulator(sim, sim.world.mapping, adapters) : undefined;
   const signalLoop = sim?.world && books ? { mapping: sim.world.mapping, books: books.books, feedHealth: books.health, dataHealth: { governorId: config.LEGWORK_GOVERNOR_ID }, scansFile: path.join(config.dataDir, 'scans.jsonl') } : undefined;
   const metrics = createMetrics();
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
