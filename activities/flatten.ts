@@ -10,6 +10,7 @@ import type { IntentView } from '../domain/intent-view';
 import { exposedQuantity } from '../domain/legging';
 import { dec } from '../domain/money';
 import type { IntentLedger } from './intent-recording';
+import { tradeLog, type TradeLog } from './trade-log';
 
 export interface ExposureToFlatten {
   intent: Intent;
@@ -26,9 +27,12 @@ export interface FlattenDeps {
   ledger: Pick<IntentLedger, 'setIntentState' | 'recordAudit'>;
   /** What earlier flattens already unwound (ledger orders of leg "U" after the intent's own attempts). */
   unwindsAfter(intentId: string, afterAttempt: number): Promise<{ filledQuantity: string; lastAttempt: number }>;
+  /** Where the trade log lines go (the SDK's activity logger otherwise). */
+  log?: TradeLog;
 }
 
 export function createFlattenActivities(deps: FlattenDeps) {
+  const log = deps.log ?? tradeLog();
   return {
     async describeExposure(input: { intentId: string }): Promise<ExposureToFlatten> {
       const handle = deps.client.workflow.getHandle(input.intentId);
@@ -49,6 +53,10 @@ export function createFlattenActivities(deps: FlattenDeps) {
       const earlier = await deps.unwindsAfter(view.intentId, ownAttempts);
       const left = exposedQuantity(view.exposedQuantity, earlier.filledQuantity);
       if (dec(left).isZero()) throw ApplicationFailure.nonRetryable(`intent ${input.intentId}: earlier flattens already closed its exposure`, 'NotUnhedged');
+      log.info(
+        { intentId: view.intentId, legId: 'A', event: 'flatten.exposure', exposedQuantity: left, averagePrice: legA.averagePrice, nextAttempt: earlier.lastAttempt + 1, alreadyUnwound: earlier.filledQuantity },
+        `flatten: ${left} still exposed on leg A`,
+      );
       return { intent, intentId: view.intentId, exposedQuantity: left, averagePrice: legA.averagePrice, nextAttempt: earlier.lastAttempt + 1 };
     },
 
@@ -63,6 +71,10 @@ export function createFlattenActivities(deps: FlattenDeps) {
         executionId: input.executionId,
         data: { flattenedQuantity: input.flattenedQuantity },
       });
+      log.info(
+        { intentId: input.intentId, event: 'flatten.done', flattenedQuantity: input.flattenedQuantity, operator: input.operator, executionId: input.executionId },
+        `intent flattened by ${input.operator}: unwound ${input.flattenedQuantity}`,
+      );
     },
   };
 }

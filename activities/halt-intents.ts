@@ -6,6 +6,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { SA_STRATEGY, SA_VENUES } from '../domain/search-attributes';
+import { tradeLog, type TradeLog } from './trade-log';
 
 export interface HaltRequest {
   /** The governor governs the intents on its own task queue (one Legwork deployment per queue). */
@@ -25,7 +26,7 @@ export function inFlightQuery(taskQueue: string, scope: string): string {
   return base;
 }
 
-export function createHaltActivities(client: Client) {
+export function createHaltActivities(client: Client, log: TradeLog = tradeLog()) {
   return {
     async haltInFlightIntents(request: HaltRequest): Promise<{ signalled: string[] }> {
       const signalled: string[] = [];
@@ -33,6 +34,8 @@ export function createHaltActivities(client: Client) {
         try {
           await client.workflow.getHandle(wf.workflowId).signal('cancelIntent', { reason: `kill switch ${request.scope} ${request.level}: ${request.reason}`, operator: request.operator ?? 'risk governor' });
           signalled.push(wf.workflowId);
+          // Intent ids are their workflow ids (domain/intent.ts); workflowId/runId on the line are the governor's.
+          log.info({ intentId: wf.workflowId, event: 'halt.signalled', scope: request.scope, level: request.level, reason: request.reason }, `kill switch ${request.scope} ${request.level}: intent told to cancel and unwind`);
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err; // finished meanwhile: nothing to halt
         }

@@ -8,6 +8,7 @@
  * - permanent on submit: not a failure but an answer — the leg is `rejected`, with the venue's reason.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { dec, ZERO } from '../domain/money';
 import { orderRequestSchema, type OrderRequest, type OrderSnapshot } from '../domain/order';
 import { parseOrThrow } from '../domain/validation';
 import type { Action, Outcome, Venue } from '../domain/venue';
@@ -16,6 +17,7 @@ import type { LegworkMetrics } from '../infra/metrics';
 import type { OrderRecord } from '../ledger/orders';
 import type { ExecutionVenue, ExecutionVenues } from '../venues/execution';
 import { PreflightRecorded } from '../venues/http/client';
+import { tradeLog, type TradeLog } from './trade-log';
 
 export interface LegOrderInput {
   intentId: string;
@@ -29,6 +31,8 @@ export interface LegActivityDeps {
   venues: ExecutionVenues;
   recordOrder(order: OrderRecord): Promise<unknown>;
   metrics?: Pick<LegworkMetrics, 'orderOutcomes'>;
+  /** Where the trade log lines go (the SDK's activity logger otherwise). */
+  log?: TradeLog;
 }
 
 /** Failure types the workflow names in its retry policies. */
@@ -54,7 +58,39 @@ function asFailure(err: unknown): unknown {
   });
 }
 
+/** Leg "U" is the intent's unwind: its lines say so, so an operator can grep unwinds alone. */
+const orderNoun = (input: LegOrderInput) => (input.legId === 'U' ? 'unwind' : 'leg');
+
 export function createLegActivities(deps: LegActivityDeps) {
+  const log = deps.log ?? tradeLog();
+  /** The order's identity and terms, on every line about it. */
+  const about = (input: LegOrderInput, request: OrderRequest) => ({
+    intentId: input.intentId,
+    legId: input.legId,
+    clientOrderId: request.clientOrderId,
+    attempt: input.attempt,
+    venue: request.venue,
+    market: request.market,
+    ...(request.outcome ? { outcome: request.outcome } : {}),
+    action: request.action,
+    price: request.price,
+    quantity: request.quantity,
+  });
+  /** One line for what the venue answered, and a `fill_observed` line when the order has fills. */
+  const logAnswer = (input: LegOrderInput, request: OrderRequest, what: 'submitted' | 'looked_up' | 'cancelled', order: OrderSnapshot) => {
+    const noun = orderNoun(input);
+    const fields = { ...about(input, request), state: order.state, filledQuantity: order.filledQuantity, ...(order.venueOrderId ? { venueOrderId: order.venueOrderId } : {}) };
+    if (order.state === 'rejected') log.warn({ ...fields, event: `${noun}.rejected`, rejectReason: order.rejectReason }, `${noun} order rejected: ${order.rejectReason ?? 'no reason given'}`);
+    else log.info({ ...fields, event: `${noun}.${what}` }, `${noun} order ${what.replace('_', ' ')}: ${order.state}, filled ${order.filledQuantity} of ${request.quantity}`);
+    if (dec(order.filledQuantity).gt(ZERO) && order.state !== 'rejected') {
+      log.info({ ...fields, event: `${noun}.fill_observed`, ...(order.averageFillPrice ? { averageFillPrice: order.averageFillPrice } : {}), fees: order.fees }, `${noun} fill observed: ${order.filledQuantity} of ${request.quantity}`);
+    }
+  };
+  const logFailure = (input: LegOrderInput, request: OrderRequest, what: string, err: unknown) => {
+    const fields = { ...about(input, request), event: `${orderNoun(input)}.venue_error`, call: what };
+    if (err instanceof VenueError) log.warn({ ...fields, errorClass: err.errorClass, error: err.message }, `${orderNoun(input)} ${what} failed (${err.errorClass}): ${err.message}`);
+    else log.warn({ ...fields, error: err instanceof Error ? err.message : String(err) }, `${orderNoun(input)} ${what} failed`);
+  };
   const record = async (input: LegOrderInput, order: OrderSnapshot) => {
     await deps.recordOrder({
       clientOrderId: order.clientOrderId,
@@ -76,15 +112,20 @@ export function createLegActivities(deps: LegActivityDeps) {
   };
   const parse = (input: LegOrderInput): OrderRequest => parseOrThrow(orderRequestSchema, 'order request', input.request);
   /** One venue call that reads the order, then the ledger write of what it said. */
-  const observe = async (input: LegOrderInput, call: (venue: ExecutionVenue, request: OrderRequest) => Promise<OrderSnapshot | undefined>): Promise<OrderSnapshot> => {
+  const observe = async (input: LegOrderInput, what: 'looked_up' | 'cancelled', call: (venue: ExecutionVenue, request: OrderRequest) => Promise<OrderSnapshot | undefined>): Promise<OrderSnapshot> => {
     const request = parse(input);
     let order: OrderSnapshot | undefined;
     try {
       order = await call(venueFor(deps, request), request);
     } catch (err) {
+      logFailure(input, request, what === 'looked_up' ? 'lookup' : 'cancel', err);
       throw asFailure(err);
     }
-    if (!order) return { ...request, state: 'unknown', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
+    if (!order) {
+      log.info({ ...about(input, request), event: `${orderNoun(input)}.not_at_venue` }, `${orderNoun(input)} order not at the venue`);
+      return { ...request, state: 'unknown', filledQuantity: '0', fees: '0', updatedAt: new Date().toISOString(), tradeIds: [] };
+    }
+    logAnswer(input, request, what, order);
     return record(input, order);
   };
 
@@ -103,10 +144,14 @@ export function createLegActivities(deps: LegActivityDeps) {
         } catch (err) {
           if (err instanceof PreflightRecorded) order = rejected('DRY_RUN: built, signed and recorded as a preflight payload; not sent');
           else if (err instanceof VenueError && err.errorClass === 'permanent') order = rejected(err.message);
-          else throw asFailure(err);
+          else {
+            logFailure(input, request, 'submit', err);
+            throw asFailure(err);
+          }
         }
       }
       deps.metrics?.orderOutcomes.inc({ venue: request.venue, outcome: order.state });
+      logAnswer(input, request, 'submitted', order);
       return record(input, order);
     },
 
@@ -122,10 +167,10 @@ export function createLegActivities(deps: LegActivityDeps) {
     },
 
     /** The order as the venue has it now (a lookup by client order id); `unknown` when the venue has none. */
-    lookupLeg: (input: LegOrderInput): Promise<OrderSnapshot> => observe(input, (venue, request) => venue.lookup(request)),
+    lookupLeg: (input: LegOrderInput): Promise<OrderSnapshot> => observe(input, 'looked_up', (venue, request) => venue.lookup(request)),
 
     /** Cancels what is left and returns the final order (`unknown` when the venue never had it). */
-    cancelLeg: (input: LegOrderInput): Promise<OrderSnapshot> => observe(input, (venue, request) => venue.cancel(request)),
+    cancelLeg: (input: LegOrderInput): Promise<OrderSnapshot> => observe(input, 'cancelled', (venue, request) => venue.cancel(request)),
   };
 }
 

@@ -15,6 +15,8 @@ import { createRouterActivities, type RouterDeps } from '../activities/user-stre
 import type { Client } from '@temporalio/client';
 import { createReconciliationActivities, type ReconciliationDeps } from '../activities/reconciliation';
 import { measuredActivities, type LegworkMetrics } from '../infra/metrics';
+import type { Logger } from '../infra/logger';
+import { tradeLog } from '../activities/trade-log';
 
 export interface LegworkWorkerDeps {
   connection: NativeConnection;
@@ -38,22 +40,28 @@ export interface LegworkWorkerDeps {
   control: { client: Client };
   /** Measured activities and counters on /metrics (worker processes; tests may omit it). */
   metrics?: LegworkMetrics;
+  /**
+   * Where activities write their trade log lines (intent, leg, client order id, workflow id, run id
+   * on each); without it they go to the SDK's activity logger.
+   */
+  logger?: Logger;
   /** Prebuilt bundle code (tests, fast restarts); otherwise the worker bundles workflows/ itself. */
   workflowBundleCode?: string;
   identity?: string;
 }
 
-export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'flatten' | 'control' | 'metrics' | 'signalLoop' | 'taskQueue'>) {
+export function legworkActivities(deps: Pick<LegworkWorkerDeps, 'ledger' | 'gate' | 'reconciliation' | 'legs' | 'settlement' | 'router' | 'flatten' | 'control' | 'metrics' | 'signalLoop' | 'taskQueue' | 'logger'>) {
+  const log = tradeLog(deps.logger);
   const activities = {
     ...createIntentRecordingActivities(deps.ledger, deps.metrics),
     ...createAuditActivities(deps.ledger),
     ...createGateActivities(deps.gate),
     ...createReconciliationActivities({ ...deps.reconciliation, metrics: deps.metrics }),
-    ...createLegActivities({ ...deps.legs, metrics: deps.metrics }),
-    ...createHaltActivities(deps.control.client),
-    ...createFlattenActivities({ ...deps.flatten, client: deps.control.client, ledger: deps.ledger }),
+    ...createLegActivities({ ...deps.legs, metrics: deps.metrics, log }),
+    ...createHaltActivities(deps.control.client, log),
+    ...createFlattenActivities({ ...deps.flatten, client: deps.control.client, ledger: deps.ledger, log }),
     ...(deps.signalLoop ? createSignalLoopActivities({ ...deps.signalLoop, client: deps.control.client, taskQueue: deps.taskQueue, ...(deps.metrics ? { metrics: deps.metrics } : {}) }) : {}),
-    ...createSettlementActivities({ ...deps.settlement, venues: deps.legs.venues }),
+    ...createSettlementActivities({ ...deps.settlement, venues: deps.legs.venues, log }),
     ...createRouterActivities({ ...deps.router, venues: deps.legs.venues, client: deps.control.client }),
   };
   return deps.metrics ? measuredActivities(activities, deps.metrics) : activities;
