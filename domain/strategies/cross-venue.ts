@@ -39,17 +39,33 @@
  * where the direction is no longer worth taking), so the same prices seen again later are a new
  * opportunity with a new id and can trade again.
  */
-import { sha256 } from '@noble/hashes/sha256';
-import { utf8ToBytes } from '@noble/hashes/utils';
 import { z } from 'zod';
-import { crossVenueEdge, type PairEdge } from '../cost-model';
+import { crossVenueEdge } from '../cost-model';
 import type { IntentInput } from '../intent';
 import { idSchema } from '../intent';
-import { Dec, dec, decimalString, decStr, nonNegativeDecimalString, ONE, positiveDecimalString, ZERO } from '../money';
-import { bookSnapshotSchema, checkQuote, QUOTE_REJECTIONS, type BookSnapshot, type QuoteCheck } from '../quote-firewall';
-import { sizePosition, SIZING_CONSTRAINTS } from '../sizing';
+import { Dec, dec, decimalString, decStr, ONE } from '../money';
+import { bookSnapshotSchema, checkQuote, QUOTE_REJECTIONS, type BookSnapshot } from '../quote-firewall';
 import { parseOrThrow, ValidationError } from '../validation';
 import { marketMappingSchema, type MarketMapping } from '../../venues/sim/world';
+import { finishRecord, judgeAndSize, minDefined, NOT_SIZED, pairParamsShape, sideFrom, type SideResult } from './shared';
+import {
+  bookKey,
+  centsOf,
+  epochKeyOf,
+  epochSchema,
+  idSafePart,
+  SCAN_BINDINGS,
+  scanRecordSchema as normalizedScanRecordSchema,
+  sharedSizingParamsShape,
+  shortHash,
+  type AnyScanReason,
+  type BookMap,
+  type MarketRef,
+  type ScanLeg,
+  type ScanRecord,
+  type Strategy,
+  type StrategyContext,
+} from './strategy';
 
 export const CROSS_VENUE_STRATEGY = 'xvenue-binary-arb' as const;
 
@@ -72,8 +88,7 @@ export const SCAN_REASONS = [
 export type ScanReason = (typeof SCAN_REASONS)[number];
 export const scanReasonSchema = z.enum(SCAN_REASONS);
 
-/** What binds the sized quantity: a sizing constraint, or the per-intent contract cap. */
-export const SCAN_BINDINGS = [...SIZING_CONSTRAINTS, 'max_contracts'] as const;
+export { SCAN_BINDINGS };
 
 // ---------------------------------------------------------------- inputs
 
@@ -81,41 +96,17 @@ export const SCAN_BINDINGS = [...SIZING_CONSTRAINTS, 'max_contracts'] as const;
 export const mappingPairSchema = marketMappingSchema.shape.pairs.element;
 export type MappingPair = z.infer<typeof mappingPairSchema>;
 
-const wholeNumber = decimalString.refine((s) => dec(s).isInteger() && dec(s).gt(ZERO), 'must be a whole number above 0');
-
 export const crossVenueParamsSchema = z.object({
-  /** Smallest net edge per contract (after fees, at the sized quantity) worth taking. */
-  minNetEdgePerContract: nonNegativeDecimalString.default('0.005'),
-  /** Capital available to the strategy (quote currency). */
-  bankroll: nonNegativeDecimalString.default('1000'),
-  /** Passed to sizePosition (its defaults apply when omitted). */
-  kellyFraction: decimalString.optional(),
-  haircut: decimalString.optional(),
-  /** Hard cap on contracts (pairs) per intent. */
-  maxContractsPerIntent: wholeNumber.default('100'),
   /**
-   * Remaining exposure capacity (quote currency) per market key (Kalshi ticker, Polymarket token
-   * id); the smaller of the two legs' entries applies. A market not listed is uncapped.
+   * Bankroll, Kelly fraction, haircut, caps, cost of capital and the quote firewall, as every
+   * strategy has them (./strategy.ts). Caps are keyed by Kalshi ticker and Polymarket token id;
+   * for a pair the smaller of the two legs' market (and venue) entries applies.
    */
-  marketCapRemaining: z.record(z.string(), nonNegativeDecimalString).optional(),
-  /** Remaining exposure capacity (quote currency) per venue; the smaller of the two legs' applies. */
-  venueCapRemaining: z.object({ kalshi: nonNegativeDecimalString.optional(), polymarket: nonNegativeDecimalString.optional() }).optional(),
-  /** Annual rate the capital locked until resolution could earn elsewhere. */
-  annualCostOfCapital: nonNegativeDecimalString.default('0.05'),
-  leggingWindowMs: z.number().int().positive().max(3_600_000).default(5_000),
-  priceTolerance: nonNegativeDecimalString.default('0.01'),
-  /** Quote firewall: the oldest book worth trusting. */
-  maxQuoteAgeMs: z.number().int().positive().default(2_000),
-  /** Quote firewall: the smallest size at the touch worth trusting (at least one whole contract). */
-  minTouchSize: positiveDecimalString.default('1'),
-  /** Polymarket taker fee rate; the simulator's markets charge nothing. */
-  polymarketFeeRate: nonNegativeDecimalString.default('0'),
-  polymarketFeeExponent: z.number().int().min(0).default(1),
+  ...sharedSizingParamsShape,
+  ...pairParamsShape,
 });
 export type CrossVenueParams = z.infer<typeof crossVenueParamsSchema>;
 export type CrossVenueParamsInput = z.input<typeof crossVenueParamsSchema>;
-
-const epochSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const evaluatePairInputSchema = z.object({
   pair: mappingPairSchema,
@@ -146,71 +137,49 @@ export type EvaluatePairInput = z.input<typeof evaluatePairInputSchema>;
 
 // ---------------------------------------------------------------- the scan record
 
+/** The normalized record every strategy emits (./strategy.ts). */
+export { type ScanRecord };
+
 const nullableDecimal = decimalString.nullable();
 
-export const scanRecordSchema = z.object({
+/**
+ * A cross-venue scan line as written before the records were normalized (venue-keyed markets,
+ * outcomes, prices, sizes and fees instead of `legs`). Still read, so a report over an older
+ * scan file counts its lines rather than calling them malformed.
+ */
+export const legacyCrossVenueScanRecordSchema = z.object({
   strategy: z.literal(CROSS_VENUE_STRATEGY),
   pairId: z.string().min(1),
   direction: crossVenueDirectionSchema,
-  /** Market keys of the two legs: the Kalshi ticker and the Polymarket token bought. */
   markets: z.object({ kalshi: z.string().min(1), polymarket: z.string().min(1) }),
-  /** The outcome bought on each venue. */
   outcomes: z.object({ kalshi: z.enum(['yes', 'no']), polymarket: z.enum(['yes', 'no']) }),
-  /** Touch prices of what is bought (Kalshi NO = 1 − best YES bid); null when the book was rejected. */
   prices: z.object({ kalshi: nullableDecimal, polymarket: nullableDecimal }),
-  /** Sizes available at those prices. */
   sizes: z.object({ kalshi: nullableDecimal, polymarket: nullableDecimal }),
-  /** Contracts (pairs) sized; "0" on a skip that never got a size. */
   quantity: decimalString,
-  /** What bound the size, when sizing ran. */
   binding: z.enum(SCAN_BINDINGS).nullable(),
-  /**
-   * Fees for `quantity` (or, before sizing, for the depth-clipped quantity the edge was judged at):
-   * per leg and together. Null when no edge was computed.
-   */
   fees: z.object({ kalshi: decimalString, polymarket: decimalString, total: decimalString }).nullable(),
   grossEdgePerContract: nullableDecimal,
   netEdgePerContract: nullableDecimal,
   decision: z.enum(['take', 'skip']),
   reason: scanReasonSchema,
-  /** Human detail for the reason (firewall message, binding constraint, …). */
   detail: z.string().optional(),
-  /** The epoch this evaluation used for the (pair, direction). */
   dislocationEpoch: epochSchema,
-  /** Present whenever both touch prices are known (takes, and skips past the firewall). */
   opportunityId: idSchema.optional(),
-  /** ISO time of the scan (from nowMs). */
   at: z.iso.datetime(),
-  /** Present exactly when decision is "take". */
   intent: z.custom<IntentInput>((v) => typeof v === 'object' && v !== null).optional(),
 });
-export type ScanRecord = z.infer<typeof scanRecordSchema>;
+
+/**
+ * What a reader of scan files accepts: a normalized record (every strategy, ./strategy.ts
+ * `scanRecordSchema`) or a legacy cross-venue line. Both carry strategy, pairId, direction,
+ * decision, reason, the edges, opportunityId and at.
+ */
+export const scanRecordSchema = z.union([normalizedScanRecordSchema, legacyCrossVenueScanRecordSchema]);
 
 // ---------------------------------------------------------------- opportunity ids
 
-const ID_ALPHABET_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const DIRECTION_CODES: Record<CrossVenueDirection, string> = { kalshi_yes_poly_no: 'ky-pn', kalshi_no_poly_yes: 'kn-py' };
-const MAX_READABLE_PAIR_ID = 60;
-
-function shortHash(text: string, hexChars: number): string {
-  return Array.from(sha256(utf8ToBytes(text)), (b) => b.toString(16).padStart(2, '0'))
-    .join('')
-    .slice(0, hexChars);
-}
-
-/**
- * Price in cents, canonical ("0.4" → "40", "0.455" → "45.5"). Done by moving the decimal point in
- * the string, so no digit is ever rounded away (decimal arithmetic would round at 50 digits).
- */
-function cents(price: string): string {
-  const canonical = decStr(dec(price));
-  if (canonical.startsWith('-')) throw new Error(`price must not be negative: ${price}`);
-  const [whole = '0', fraction = ''] = canonical.split('.');
-  const padded = fraction.padEnd(2, '0');
-  const intPart = `${whole}${padded.slice(0, 2)}`.replace(/^0+(?=\d)/, '');
-  const rest = padded.slice(2).replace(/0+$/, '');
-  return rest ? `${intPart}.${rest}` : intPart;
-}
+const cents = centsOf;
 
 export interface OpportunityIdInput {
   pairId: string;
@@ -234,11 +203,7 @@ export function opportunityIdFor(input: OpportunityIdInput): string {
   const epoch = parseOrThrow(epochSchema, 'dislocation epoch', input.dislocationEpoch);
   const kc = cents(input.kalshiPrice);
   const pc = cents(input.polymarketPrice);
-  let pairPart = pairId;
-  if (!ID_ALPHABET_RE.test(pairId) || pairId.length > MAX_READABLE_PAIR_ID) {
-    const safe = pairId.replace(/[^A-Za-z0-9._:-]/g, '').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40);
-    pairPart = `${safe || 'p'}.h${shortHash(`pair\u0000${pairId}`, 12)}`;
-  }
+  const pairPart = idSafePart(pairId);
   const code = DIRECTION_CODES[direction];
   let id = `xv:${pairPart}:${code}:${kc}-${pc}:e${epoch}`;
   if (id.length > 120) {
@@ -254,30 +219,12 @@ export function mappingPairsToTrade(mapping: MarketMapping): MappingPair[] {
   return parseOrThrow(marketMappingSchema, 'market mapping', mapping).pairs.filter((p) => p.confidence === 'high');
 }
 
-interface Side {
-  price: string;
-  size: string;
-}
-
-type SideResult = { ok: true; side: Side } | { ok: false; reason: ScanReason; detail: string };
-
-function sideFrom(check: QuoteCheck, what: string, pick: (c: Extract<QuoteCheck, { ok: true }>) => Side): SideResult {
-  if (!check.ok) return { ok: false, reason: `quote_rejected:${check.reason}`, detail: `${what}: ${check.detail}` };
-  return { ok: true, side: pick(check) };
-}
-
 function epochFor(input: z.infer<typeof evaluatePairInputSchema>, direction: CrossVenueDirection): number {
   const e = input.dislocationEpoch;
   if (e === undefined) return 0;
   if (typeof e === 'number') return e;
   if (typeof e === 'function') return parseOrThrow(epochSchema, `dislocation epoch of ${direction}`, e(direction));
   return e[direction] ?? 0;
-}
-
-function minDefined(values: (string | undefined)[]): string | undefined {
-  const present = values.filter((v): v is string => v !== undefined).map((v) => dec(v));
-  if (present.length === 0) return undefined;
-  return decStr(Dec.min(...present));
 }
 
 function expectBook(book: BookSnapshot, venue: BookSnapshot['venue'], market: string, field: string): void {
@@ -316,8 +263,6 @@ export function evaluatePair(rawInput: EvaluatePairInput): ScanRecord[] {
   ];
 }
 
-const MS_PER_DAY = 86_400_000;
-
 function evaluateDirection(
   ctx: { input: z.infer<typeof evaluatePairInputSchema>; at: string },
   direction: CrossVenueDirection,
@@ -330,34 +275,42 @@ function evaluateDirection(
   const polyMarket = polyOutcome === 'yes' ? pair.polymarket.yesTokenId : pair.polymarket.noTokenId;
   const epoch = epochFor(input, direction);
 
+  const kalshiLegView = (): ScanLeg => ({
+    venue: 'kalshi',
+    market: pair.kalshi.ticker,
+    outcome: kalshiOutcome,
+    price: sides.kalshi.ok ? sides.kalshi.side.price : null,
+    size: sides.kalshi.ok ? sides.kalshi.side.size : null,
+    fee: null,
+  });
+  const polyLegView = (): ScanLeg => ({
+    venue: 'polymarket',
+    market: polyMarket,
+    outcome: polyOutcome,
+    price: sides.poly.ok ? sides.poly.side.price : null,
+    size: sides.poly.ok ? sides.poly.side.size : null,
+    fee: null,
+  });
+  // Kalshi first until a take orders the legs (thinner touch first).
+  const legs = { kalshi: kalshiLegView(), poly: polyLegView() };
   const record: ScanRecord = {
     strategy: CROSS_VENUE_STRATEGY,
     pairId: pair.id,
     direction,
-    markets: { kalshi: pair.kalshi.ticker, polymarket: polyMarket },
-    outcomes: { kalshi: kalshiOutcome, polymarket: polyOutcome },
-    prices: { kalshi: sides.kalshi.ok ? sides.kalshi.side.price : null, polymarket: sides.poly.ok ? sides.poly.side.price : null },
-    sizes: { kalshi: sides.kalshi.ok ? sides.kalshi.side.size : null, polymarket: sides.poly.ok ? sides.poly.side.size : null },
-    quantity: '0',
-    binding: null,
-    fees: null,
-    grossEdgePerContract: null,
-    netEdgePerContract: null,
+    legs: [legs.kalshi, legs.poly],
+    ...NOT_SIZED,
     decision: 'skip',
     reason: 'ok',
     dislocationEpoch: epoch,
     at,
   };
   // Low confidence wins over every other reason, but the rest is still evaluated and recorded.
-  const finish = (reason: ScanReason, detail?: string, intent?: IntentInput): ScanRecord => {
+  const finish = (reason: AnyScanReason, detail?: string, intent?: IntentInput): ScanRecord => {
     if (pair.confidence === 'low') {
       const { intent: _dropped, ...rest } = record;
       return { ...rest, decision: 'skip', reason: 'low_confidence', detail: `mapping confidence is low; otherwise: ${reason}${detail ? ` (${detail})` : ''}` };
     }
-    const out: ScanRecord = { ...record, decision: intent ? 'take' : 'skip', reason };
-    if (detail !== undefined) out.detail = detail;
-    if (intent) out.intent = intent;
-    return out;
+    return finishRecord(record, reason, detail, intent);
   };
 
   if (!sides.kalshi.ok) return finish(sides.kalshi.reason, sides.kalshi.detail);
@@ -368,58 +321,29 @@ function evaluateDirection(
 
   if (nowMs >= pair.resolvesAt) return finish('past_resolution', `resolves at ${new Date(pair.resolvesAt).toISOString()}`);
 
-  const edgeAt = (quantity: string): PairEdge => {
+  const edgeAt = (quantity: string) => {
     const kalshiLeg = { venue: 'kalshi' as const, price: k.price };
     const polyLeg = { venue: 'polymarket' as const, price: p.price, feeRate: params.polymarketFeeRate, exponent: params.polymarketFeeExponent };
-    return kalshiOutcome === 'yes'
-      ? crossVenueEdge({ yes: kalshiLeg, no: polyLeg, quantity })
-      : crossVenueEdge({ yes: polyLeg, no: kalshiLeg, quantity });
+    const edge = kalshiOutcome === 'yes' ? crossVenueEdge({ yes: kalshiLeg, no: polyLeg, quantity }) : crossVenueEdge({ yes: polyLeg, no: kalshiLeg, quantity });
+    legs.kalshi.fee = kalshiOutcome === 'yes' ? edge.fees.yes : edge.fees.no;
+    legs.poly.fee = kalshiOutcome === 'yes' ? edge.fees.no : edge.fees.yes;
+    return { ...edge, feesTotal: edge.fees.total };
   };
-  const applyEdge = (edge: PairEdge) => {
-    const kalshiFee = kalshiOutcome === 'yes' ? edge.fees.yes : edge.fees.no;
-    const polyFee = kalshiOutcome === 'yes' ? edge.fees.no : edge.fees.yes;
-    record.fees = { kalshi: kalshiFee, polymarket: polyFee, total: edge.fees.total };
-    record.grossEdgePerContract = edge.grossEdgePerContract;
-    record.netEdgePerContract = edge.netEdgePerContract;
-  };
-
   // Judge the edge first at the most the touch and the cap allow (the firewall guarantees >= 1).
-  const depth = Dec.min(dec(k.size), dec(p.size)).floor();
-  const maxContracts = dec(params.maxContractsPerIntent);
-  const provisional = edgeAt(decStr(Dec.min(depth, maxContracts)));
-  applyEdge(provisional);
-  const minEdge = dec(params.minNetEdgePerContract);
-  if (!dec(provisional.grossEdgePerContract).gt(ZERO)) return finish('no_edge', `gross edge ${provisional.grossEdgePerContract}`);
-  if (!dec(provisional.netEdgePerContract).gt(ZERO)) return finish('fees_exceed_edge', `gross ${provisional.grossEdgePerContract}, fees per contract ${provisional.feesPerContract}`);
-  if (dec(provisional.netEdgePerContract).lt(minEdge)) return finish('edge_below_min', `net ${provisional.netEdgePerContract} < ${params.minNetEdgePerContract}`);
-
-  const daysToResolution = dec(String(pair.resolvesAt - nowMs)).div(MS_PER_DAY);
-  const sizing = sizePosition({
-    netEdgePerContract: provisional.netEdgePerContract,
-    costPerContract: provisional.costPerContract,
+  const sized = judgeAndSize({
+    record,
+    edgeAt,
+    depth: Dec.min(dec(k.size), dec(p.size)).floor(),
+    params,
     bankroll: params.bankroll,
-    ...(params.kellyFraction !== undefined ? { kellyFraction: params.kellyFraction } : {}),
-    ...(params.haircut !== undefined ? { haircut: params.haircut } : {}),
-    depth: decStr(depth),
-    marketCapRemaining: minDefined([params.marketCapRemaining?.[pair.kalshi.ticker], params.marketCapRemaining?.[polyMarket]]),
-    venueCapRemaining: minDefined([params.venueCapRemaining?.kalshi, params.venueCapRemaining?.polymarket]),
-    annualCostOfCapital: params.annualCostOfCapital,
-    daysToResolution: decStr(daysToResolution),
+    caps: {
+      market: minDefined([params.marketCapRemaining?.[pair.kalshi.ticker], params.marketCapRemaining?.[polyMarket]]),
+      venue: minDefined([params.venueCapRemaining?.kalshi, params.venueCapRemaining?.polymarket]),
+    },
+    msToResolution: pair.resolvesAt - nowMs,
   });
-  let quantity = dec(sizing.contracts);
-  record.binding = sizing.binding;
-  if (quantity.gt(maxContracts)) {
-    quantity = maxContracts;
-    record.binding = 'max_contracts';
-  }
-  if (quantity.lte(ZERO)) return finish('size_zero', `binding: ${sizing.binding}`);
-
-  const final = edgeAt(decStr(quantity));
-  record.quantity = decStr(quantity);
-  applyEdge(final);
-  if (dec(final.netEdgePerContract).lt(minEdge)) {
-    return finish('edge_below_min', `net ${final.netEdgePerContract} at ${record.quantity} contracts < ${params.minNetEdgePerContract}`);
-  }
+  if (!sized.ok) return finish(sized.reason, sized.detail);
+  const { final } = sized;
 
   const cooldown = input.cooldownUntilMs?.[direction];
   if (cooldown !== undefined && nowMs < cooldown) return finish('cooldown', `until ${new Date(cooldown).toISOString()}`);
@@ -427,7 +351,9 @@ function evaluateDirection(
   const kalshiLeg = { venue: 'kalshi' as const, market: pair.kalshi.ticker, outcome: kalshiOutcome, limitPrice: k.price };
   const polyLeg = { venue: 'polymarket' as const, market: polyMarket, outcome: polyOutcome, limitPrice: p.price };
   // Thinner touch first; Kalshi on a tie.
-  const [first, second] = dec(p.size).lt(dec(k.size)) ? [polyLeg, kalshiLeg] : [kalshiLeg, polyLeg];
+  const polyFirst = dec(p.size).lt(dec(k.size));
+  const [first, second] = polyFirst ? [polyLeg, kalshiLeg] : [kalshiLeg, polyLeg];
+  record.legs = polyFirst ? [legs.poly, legs.kalshi] : [legs.kalshi, legs.poly];
   const leg = (legId: 'A' | 'B', l: typeof kalshiLeg | typeof polyLeg) => ({
     legId,
     ...l,
@@ -444,4 +370,43 @@ function evaluateDirection(
     expectedEdge: final.netEdgePerContract,
   };
   return finish('ok', `binding: ${record.binding}`, intent);
+}
+
+// ---------------------------------------------------------------- the strategy
+
+/**
+ * The cross-venue strategy over every pair of a mapping (low-confidence pairs are evaluated and
+ * recorded, never taken). Per scan, a pair whose three books are not all in the snapshot is not
+ * evaluated. The loop's live bankroll, when given, overrides `params.bankroll`.
+ */
+export function crossVenueStrategy(mapping: MarketMapping, params: CrossVenueParamsInput = {}): Strategy {
+  const { pairs } = parseOrThrow(marketMappingSchema, 'market mapping', mapping);
+  const configured = parseOrThrow(crossVenueParamsSchema, 'cross-venue params', params);
+  const markets: MarketRef[] = pairs.flatMap((p) => [
+    { venue: 'kalshi' as const, market: p.kalshi.ticker },
+    { venue: 'polymarket' as const, market: p.polymarket.yesTokenId },
+    { venue: 'polymarket' as const, market: p.polymarket.noTokenId },
+  ]);
+  return {
+    name: CROSS_VENUE_STRATEGY,
+    markets,
+    evaluate(books: BookMap, ctx: StrategyContext): ScanRecord[] {
+      const scanParams = ctx.params.bankroll !== undefined ? { ...configured, bankroll: ctx.params.bankroll } : configured;
+      return pairs.flatMap((pair) => {
+        const kalshiBook = books.get(bookKey('kalshi', pair.kalshi.ticker));
+        const polyYesBook = books.get(bookKey('polymarket', pair.polymarket.yesTokenId));
+        const polyNoBook = books.get(bookKey('polymarket', pair.polymarket.noTokenId));
+        if (!kalshiBook || !polyYesBook || !polyNoBook) return [];
+        return evaluatePair({
+          pair,
+          kalshiBook,
+          polyYesBook,
+          polyNoBook,
+          nowMs: ctx.nowMs,
+          params: scanParams,
+          dislocationEpoch: (direction) => ctx.epochOf(epochKeyOf(CROSS_VENUE_STRATEGY, pair.id, direction)),
+        });
+      });
+    },
+  };
 }

@@ -1,32 +1,41 @@
 /**
  * A paper run end to end: the simulator's seeded market world opens dislocations between Kalshi
- * and Polymarket, the signal loop (a heartbeating activity under its keeper workflow) finds them
- * through the venues' REST books, starts intents with deterministic opportunity ids, and the
- * intents trade both legs. At the end the capital invariants hold: nothing reserved, every
- * intent terminal, and the ledger's orders equal the venues' order logs fill for fill.
+ * and Polymarket, YES/NO parity mispricings on Polymarket and mispriced Kalshi BTC threshold
+ * contracts; the signal loop (a heartbeating activity under its keeper workflow) finds them
+ * through the venues' books, starts intents with deterministic opportunity ids for all three
+ * strategies, and the intents trade. Parity and BTC intents are held to resolution: the world
+ * resolves the event and the BTC contract within the run and the intents settle. At the end the
+ * capital invariants hold: nothing reserved, every intent terminal, and the ledger's orders equal
+ * the venues' order logs fill for fill.
  */
 import { governorState } from '../../clients/governor';
 import { ensureSignalLoop } from '../../clients/routers';
 import { TERMINAL_INTENT_PHASES, type IntentView } from '../../domain/intent-view';
-import { SCAN_REASONS } from '../../domain/strategies/cross-venue';
+import { ALL_SCAN_REASONS } from '../../domain/strategies/strategy';
+import { dec } from '../../domain/money';
 import { countRows, eventually, withPg } from '../helpers/db';
 import { withTestWorker } from '../helpers/temporal';
 
 describe('paper run', () => {
-  it('the seeded world produces opportunities, intents complete, and the capital invariants hold', async () => {
+  it('the seeded world produces opportunities for every strategy, intents complete or settle, and the capital invariants hold', async () => {
     await withTestWorker(
       'paper-run',
       async ({ client, taskQueue, sim, governorId }) => {
         const world = sim.world!;
         const loopId = await ensureSignalLoop(client, { taskQueue, intervalMs: 100 });
-        // Drive the world until the loop has started intents (each tick may open a dislocation).
+        const listIntents = async () => {
+          const found: { id: string; running: boolean }[] = [];
+          for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderIntentWorkflow' AND TaskQueue = '${taskQueue}'` })) found.push({ id: wf.workflowId, running: wf.status.name === 'RUNNING' });
+          return found;
+        };
+        // Drive the world until the loop has started intents of every strategy (each tick may open a dislocation).
         const started = await eventually(
-          'intents started by the signal loop',
+          'intents of all three strategies started by the signal loop',
           async () => {
             await world.tick();
-            const ids: string[] = [];
-            for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderIntentWorkflow' AND TaskQueue = '${taskQueue}'` })) ids.push(wf.workflowId);
-            return ids.length >= 2 ? ids : undefined;
+            const ids = (await listIntents()).map((w) => w.id);
+            const has = (prefix: string) => ids.some((id) => id.startsWith(`intent-${prefix}:`));
+            return has('xv') && has('parity') && has('btc') ? ids : undefined;
           },
           60_000,
         );
@@ -34,24 +43,49 @@ describe('paper run', () => {
         await loop.cancel();
         await loop.result().catch(() => undefined);
         // The loop may have started more before it stopped: wait for every intent it started to end.
-        const all = await eventually('every intent of the run finished', async () => {
-          const ids: string[] = [];
-          let running = 0;
-          for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderIntentWorkflow' AND TaskQueue = '${taskQueue}'` })) {
-            ids.push(wf.workflowId);
-            if (wf.status.name === 'RUNNING') running += 1;
-          }
-          const recorded = await countRows('intents', `workflow_id LIKE 'intent-xv:%' AND id = ANY($1)`, [ids]);
-          return running === 0 && ids.length >= started.length && recorded === ids.length ? ids : undefined;
-        }, 120_000);
+        // Held intents end at their markets' resolution, which the world publishes on a tick from
+        // then: keep ticking (every half second is enough).
+        let lastTick = 0;
+        const all = await eventually(
+          'every intent of the run finished',
+          async () => {
+            if (Date.now() - lastTick > 500) {
+              await world.tick();
+              lastTick = Date.now();
+            }
+            const found = await listIntents();
+            const ids = found.map((w) => w.id);
+            const recorded = await countRows('intents', `id = ANY($1)`, [ids]);
+            return found.every((w) => !w.running) && ids.length >= started.length && recorded === ids.length ? ids : undefined;
+          },
+          120_000,
+        );
         started.splice(0, started.length, ...all);
 
-        // Each id is the deterministic opportunity id of one dislocation (xv:<pair>:<direction>:<prices>:e<epoch>).
-        for (const id of started) expect(id).toMatch(/^intent-xv:[A-Za-z0-9._-]+:(ky-pn|kn-py):[\d.]+-[\d.]+:e\d+$/);
+        // Each id is the deterministic opportunity id of one dislocation:
+        // xv:<pair>:<direction>:<prices>:e<epoch>, parity:<venue>:<market>:<prices>:e<epoch>, btc:<market>:<side>:<price>:e<epoch>.
+        for (const id of started) {
+          expect(id).toMatch(/^intent-(xv:[A-Za-z0-9._-]+:(ky-pn|kn-py):[\d.]+-[\d.]+|parity:(kalshi|poly):[A-Za-z0-9._-]+:[\d.]+-[\d.]+|btc:[A-Za-z0-9._-]+:(yes|no):[\d.]+):e\d+$/);
+        }
         const views: IntentView[] = [];
         for (const id of started) views.push(await client.workflow.getHandle(id).result());
         for (const v of views) expect(TERMINAL_INTENT_PHASES).toContain(v.phase);
         expect(views.some((v) => v.outcome === 'FILLED' || v.outcome === 'PARTIAL' || v.outcome === 'UNWOUND')).toBe(true);
+        // Parity: both tokens of one Polymarket market; BTC: one Kalshi leg on a BTC market. Either,
+        // once filled, is held to its market's resolution and settled there.
+        const btcTickers = world.btcMarkets.map((b) => b.kalshiTicker);
+        const parity = views.filter((v) => v.strategy === 'parity');
+        const btc = views.filter((v) => v.strategy === 'btc-fair-value');
+        for (const v of parity) expect(v.legs.map((l) => [l.venue, l.outcome])).toEqual(expect.arrayContaining([['polymarket', 'yes'], ['polymarket', 'no']]));
+        for (const v of btc) expect(v.legs.map((l) => [l.venue, btcTickers.includes(l.market)])).toEqual([['kalshi', true]]);
+        // What an intent still holds after legging: leg A less what was unwound, and leg B.
+        const holds = (v: IntentView) => v.legs.some((l) => dec(l.filledQuantity).minus(l.legId === 'A' ? dec(v.unwind?.filledQuantity ?? '0') : 0).gt(0));
+        const settled = [...parity, ...btc].filter(holds);
+        expect(settled.length).toBeGreaterThan(0);
+        for (const v of settled) {
+          expect(v.phases).toContain('SETTLING');
+          expect(v.settlement?.realizedPnl).toBeDefined();
+        }
         // Only high-confidence pairs ever traded.
         const lowConfidence = world.mapping.pairs.filter((p) => p.confidence === 'low').map((p) => p.kalshi.ticker);
         for (const v of views) expect(lowConfidence).not.toContain(v.legs.find((l) => l.venue === 'kalshi')?.market);
@@ -68,13 +102,15 @@ describe('paper run', () => {
           for (const o of sim.polymarket.orderLog) expect([o.id, ledger.get(o.id)]).toEqual([o.id, Number(o.size_matched)]);
           expect(rows).toHaveLength(sim.kalshi.orderLog.length + sim.polymarket.orderLog.length);
         });
-        expect(SCAN_REASONS).toContain('ok');
+        expect(ALL_SCAN_REASONS).toContain('ok');
         // The loop reported its feeds' health to the governor: both venues' streams known, breakers closed.
         const breakers = (await governorState(client, governorId)).breakers ?? {};
         expect(breakers['data:kalshi']?.state.phase).toBe('CLOSED');
         expect(breakers['data:polymarket']?.state.phase).toBe('CLOSED');
       },
-      { simulator: { world: { seed: 7, tickMs: 0, dislocationRate: 0.5 } }, signalLoop: true },
+      // One event (resolving 40 s in) and one BTC contract (45 s in: tradeable for its first 15 s, before the 30 s
+      // minimum to expiry), so held intents settle within the run.
+      { simulator: { world: { seed: 7, tickMs: 0, events: 1, resolveAfterMs: 40_000, dislocationRate: 0.5, parityRate: 0.5, btcMarkets: 1, btcResolveAfterMs: 45_000 } }, signalLoop: true },
     );
   }, 180_000);
 });

@@ -1,38 +1,20 @@
 import { parseIntent, idSchema } from '../../domain/intent';
-import type { BookSnapshot } from '../../domain/quote-firewall';
 import {
   evaluatePair,
   mappingPairsToTrade,
   opportunityIdFor,
   SCAN_REASONS,
-  scanRecordSchema,
+  scanRecordSchema as scanFileRecordSchema,
   type EvaluatePairInput,
   type MappingPair,
   type ScanRecord,
 } from '../../domain/strategies/cross-venue';
+import { scanRecordSchema } from '../../domain/strategies/strategy';
 import { ValidationError } from '../../domain/validation';
 import { buildWorld } from '../../venues/sim/world';
+import { book, DAY, FEDCUT42, NOW, type Levels } from '../helpers/strategy-fixtures';
 
-const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-const DAY = 86_400_000;
-
-const PAIR: MappingPair = {
-  id: 'FEDCUT42',
-  title: 'Fed cuts in December',
-  confidence: 'high',
-  kalshi: { ticker: 'LWSIM-FEDCUT42-YES' },
-  polymarket: { yesTokenId: '1111111111111111111', noTokenId: '2222222222222222222' },
-  resolvesAt: NOW + 10 * DAY,
-};
-
-type Levels = [string, string][];
-const book = (venue: 'kalshi' | 'polymarket', market: string, bids: Levels, asks: Levels, receivedAtMs = NOW - 100): BookSnapshot => ({
-  venue,
-  market,
-  bids,
-  asks,
-  receivedAtMs,
-});
+const PAIR = FEDCUT42;
 
 interface Books {
   kalshi: [Levels, Levels];
@@ -59,10 +41,32 @@ function input(books: Books = DISLOCATED, overrides: Partial<EvaluatePairInput> 
   };
 }
 
+/**
+ * A record seen per venue (the normalized record lists legs; each direction here has one Kalshi
+ * and one Polymarket leg), so the expectations below read as the venues' figures.
+ */
+function byVenue(r: ScanRecord) {
+  const leg = (venue: 'kalshi' | 'polymarket') => {
+    const found = r.legs.filter((l) => l.venue === venue);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const k = leg('kalshi');
+  const p = leg('polymarket');
+  return {
+    ...r,
+    markets: { kalshi: k.market, polymarket: p.market },
+    outcomes: { kalshi: k.outcome, polymarket: p.outcome },
+    prices: { kalshi: k.price, polymarket: p.price },
+    sizes: { kalshi: k.size, polymarket: p.size },
+    fees: r.fees && { kalshi: k.fee, polymarket: p.fee, total: r.fees.total },
+  };
+}
+
 function byDirection(records: ScanRecord[]) {
   expect(records).toHaveLength(2);
   for (const r of records) scanRecordSchema.parse(r);
-  const [yesNo, noYes] = records as [ScanRecord, ScanRecord];
+  const [yesNo, noYes] = (records as [ScanRecord, ScanRecord]).map(byVenue) as [ReturnType<typeof byVenue>, ReturnType<typeof byVenue>];
   expect(yesNo.direction).toBe('kalshi_yes_poly_no');
   expect(noYes.direction).toBe('kalshi_no_poly_yes');
   return { yesNo, noYes };
@@ -333,6 +337,17 @@ describe('cross-venue strategy: sizing', () => {
     const none = byDirection(evaluatePair(input(deep, { params: { venueCapRemaining: { kalshi: '0.5' } } }))).yesNo;
     expect(none).toMatchObject({ decision: 'skip', reason: 'size_zero', binding: 'venue_cap', quantity: '0' });
     expect(none.intent).toBeUndefined();
+  });
+});
+
+describe('scan files', () => {
+  it('a reader accepts both the normalized record and a cross-venue line from before the normalization', () => {
+    const [record] = evaluatePair(input());
+    expect(scanFileRecordSchema.safeParse(record).success).toBe(true);
+    const legacy = { ...byVenue(record!), legs: undefined, fees: { kalshi: '0.51', polymarket: '0', total: '0.51' } };
+    expect(scanFileRecordSchema.safeParse(JSON.parse(JSON.stringify(legacy))).success).toBe(true);
+    // The normalized schema alone wants legs.
+    expect(scanRecordSchema.safeParse(JSON.parse(JSON.stringify(legacy))).success).toBe(false);
   });
 });
 

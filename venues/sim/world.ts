@@ -2,8 +2,11 @@
  * The simulator's market world: a seeded set of events listed on both Kalshi and Polymarket (same
  * outcome, different ids, joined by a mapping file), one deliberately low-confidence look-alike
  * pair, and synthetic traders that quote around each event's fair value, open and close cross-venue
- * dislocations at a configurable rate, resolve events at their resolution time (optionally
- * differently on the two venues) and walk the BTC-USD book on Coinbase.
+ * dislocations at a configurable rate (and, with `parityRate`, same-venue YES/NO parity
+ * mispricings on Polymarket), resolve events at their resolution time (optionally differently on
+ * the two venues) and walk the BTC-USD book on Coinbase. With `btcMarkets`, Kalshi also lists
+ * "BTC above K at T" contracts quoted around the BTC fair-value model's value from the walk
+ * (domain/strategies/btc-model.ts), mispriced at the dislocation rate, resolved from the walk at T.
  *
  * The world is a client of the simulators' admin HTTP endpoints only (`/_sim/markets`,
  * `/_sim/liquidity`, `/_sim/resolve`), never their in-process state, so it can run in another
@@ -17,6 +20,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { dec, decStr } from '../../domain/money';
+import { btcAboveProbability, DEFAULT_BTC_ANNUAL_VOL } from '../../domain/strategies/btc-model';
 import { formatZodError } from '../../domain/validation';
 import type { SimulatorDescription } from './index';
 
@@ -59,14 +63,36 @@ export const marketMappingSchema = z
         }),
       )
       .min(1),
+    /**
+     * Kalshi "BTC above `strike` USD at `resolvesAt`" contracts, priced by the BTC fair-value
+     * strategy from the Coinbase `reference` product's mid.
+     */
+    btcMarkets: z
+      .array(
+        z.object({
+          id: z.string().min(1),
+          title: z.string().min(1),
+          kalshi: z.object({ ticker: z.string().min(1) }),
+          reference: z.object({ venue: z.literal('coinbase'), product: z.string().min(1) }),
+          strike: z.string().regex(/^[1-9]\d*(\.\d{1,2})?$/, 'must be a USD amount above 0, e.g. "97100"'),
+          /** ms since the epoch. */
+          resolvesAt: z.number().int().nonnegative(),
+        }),
+      )
+      .optional(),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
+    const check = (field: string, id: string, path: (string | number)[]) => {
+      if (seen.has(`${field}:${id}`)) ctx.addIssue({ code: 'custom', path, message: `${id} is mapped twice` });
+      seen.add(`${field}:${id}`);
+    };
     m.pairs.forEach((p, i) => {
-      for (const [field, id] of [['id', p.id], ['kalshi', p.kalshi.ticker], ['polymarket', p.polymarket.yesTokenId], ['polymarket', p.polymarket.noTokenId]] as const) {
-        if (seen.has(`${field}:${id}`)) ctx.addIssue({ code: 'custom', path: ['pairs', i, field], message: `${id} is mapped twice` });
-        seen.add(`${field}:${id}`);
-      }
+      for (const [field, id] of [['id', p.id], ['kalshi', p.kalshi.ticker], ['polymarket', p.polymarket.yesTokenId], ['polymarket', p.polymarket.noTokenId]] as const) check(field, id, ['pairs', i, field]);
+    });
+    m.btcMarkets?.forEach((b, i) => {
+      check('id', b.id, ['btcMarkets', i, 'id']);
+      check('kalshi', b.kalshi.ticker, ['btcMarkets', i, 'kalshi']);
     });
   });
 export type MarketMapping = z.infer<typeof marketMappingSchema>;
@@ -100,6 +126,16 @@ export interface WorldEvent {
   divergent?: true;
 }
 
+/** A Kalshi "BTC above `strike` at `resolvesAt`" contract, quoted around the BTC fair-value model. */
+export interface WorldBtcMarket {
+  id: string;
+  title: string;
+  kalshiTicker: string;
+  /** USD, a whole number of dollars. */
+  strike: string;
+  resolvesAt: number;
+}
+
 /** The low-confidence pair: two listings that look alike but are different outcomes, each with its own fair value. */
 export interface WorldLookalike extends Omit<WorldEvent, 'fair' | 'divergent'> {
   kalshiFair: string;
@@ -115,6 +151,16 @@ export const worldDefinitionOptionsSchema = z.object({
   resolveAfterMs: z.number().int().positive().default(24 * 3600_000),
   /** How many events resolve differently on the two venues (picked by the seed). */
   divergentEvents: z.number().int().nonnegative().default(0),
+  /** BTC-USD mid the walk starts from, in USD (the simulator's default book sits around 97050). */
+  btcMid: z.string().regex(/^\d+(\.\d{1,2})?$/).default('97050'),
+  /**
+   * Kalshi BTC threshold contracts to list (0: none). Market i's strike is the starting mid rounded
+   * to $50 plus (i − ⌊n/2⌋) × `btcStrikeStepUsd`; it resolves at startAt + btcResolveAfterMs × (i + 1),
+   * YES when the BTC walk's mid is above the strike at the first tick from then.
+   */
+  btcMarkets: z.number().int().min(0).max(10).default(0),
+  btcStrikeStepUsd: z.number().int().positive().default(100),
+  btcResolveAfterMs: z.number().int().positive().default(10 * 60_000),
 });
 export type WorldDefinitionOptions = z.input<typeof worldDefinitionOptionsSchema>;
 
@@ -122,8 +168,12 @@ export interface WorldDefinition {
   seed: number;
   events: WorldEvent[];
   lookalike: WorldLookalike;
+  btcMarkets: WorldBtcMarket[];
   mapping: MarketMapping;
 }
+
+/** The BTC reference product on Coinbase. */
+export const BTC_PRODUCT = 'BTC-USD';
 
 const TOPICS = ['FEDCUT', 'CPIHOT', 'BTC100K', 'GDPNEG', 'RAINNYC', 'ETHETF', 'SPX6K', 'OILUP', 'JOBSBEAT', 'TSLAQ'];
 const BPS = 10_000;
@@ -191,12 +241,22 @@ function buildWorldWithRng(input: WorldDefinitionOptions): WorldDefinition & { r
     resolvesAt: e.resolvesAt,
     ...(note ? { note } : {}),
   });
+  // No draws for the BTC markets: a world without them keeps its seed's exact sequence.
+  const btcBase = dec(o.btcMid).div(50).round().times(50);
+  const btcMarkets: WorldBtcMarket[] = Array.from({ length: o.btcMarkets }, (_, i) => {
+    const strike = decStr(btcBase.plus((i - Math.floor(o.btcMarkets / 2)) * o.btcStrikeStepUsd));
+    const id = `BTCW${i + 1}-T${strike}`;
+    return { id, title: `BTC-USD above ${strike} at window ${i + 1}'s close`, kalshiTicker: `LWSIM-${id}`, strike, resolvesAt: startAt + o.btcResolveAfterMs * (i + 1) };
+  });
   const mapping: MarketMapping = {
     version: 1,
     seed: o.seed,
     pairs: [...events.map((e) => pair(e, 'high')), pair(lookalike, 'low', 'resolution criteria differ between the listings: never trade this pair')],
+    ...(btcMarkets.length
+      ? { btcMarkets: btcMarkets.map((b) => ({ id: b.id, title: b.title, kalshi: { ticker: b.kalshiTicker }, reference: { venue: 'coinbase' as const, product: BTC_PRODUCT }, strike: b.strike, resolvesAt: b.resolvesAt })) }
+      : {}),
   };
-  return { seed: o.seed, events, lookalike, mapping, rng };
+  return { seed: o.seed, events, lookalike, btcMarkets, mapping, rng };
 }
 
 // ---------------------------------------------------------------- the running world
@@ -214,10 +274,17 @@ export const marketWorldOptionsSchema = worldDefinitionOptionsSchema.extend({
   halfSpreadCents: z.number().int().min(1).max(10).default(1),
   /** Largest fair-value move per tick, in basis points of probability. */
   maxStepBps: z.number().int().nonnegative().max(1000).default(50),
-  /** Walk Coinbase's BTC-USD book too. */
+  /** Walk Coinbase's BTC-USD book too (required for BTC markets). */
   coinbase: z.boolean().default(true),
-  /** BTC-USD mid the walk starts from, in USD (the simulator's default book sits around 97050). */
-  btcMid: z.string().regex(/^\d+(\.\d{1,2})?$/).default('97050'),
+  /**
+   * Probability per tick that a same-venue parity mispricing opens on one event's Polymarket
+   * listing (one with no dislocation of either kind): its YES and NO tokens' asks then sum to
+   * 1 − k cents (k in 1..2 × halfSpreadCents), with no cross-venue edge. 0: never (the default, so
+   * worlds without it keep their seed's sequence).
+   */
+  parityRate: z.number().min(0).max(1).default(0),
+  /** σ of the fair-value model the BTC markets are quoted around (domain/strategies/btc-model.ts). */
+  btcAnnualVol: z.string().regex(/^\d+(\.\d+)?$/).default(DEFAULT_BTC_ANNUAL_VOL),
 });
 export type MarketWorldOptions = z.input<typeof marketWorldOptionsSchema> & {
   /** The simulator to drive; only its admin URLs are used. */
@@ -245,10 +312,26 @@ export interface EventState {
   dislocation?: Dislocation;
   resolution?: { kalshi: 'yes' | 'no'; polymarketYesWins: boolean };
 }
+/** A same-venue parity mispricing on an event's Polymarket listing: both tokens' quotes moved down. */
+export interface ParityDislocation {
+  /** Cents the YES and the NO token's quotes moved down; together 2 × halfSpread + the shortfall. */
+  yesDownCents: number;
+  noDownCents: number;
+  ticksLeft: number;
+}
+export interface BtcMarketState {
+  id: string;
+  /** The model's fair value of YES at the last tick (decimal string). */
+  fair: string;
+  /** Cents the quotes are moved off fair while mispriced (signed). */
+  mispricedCents?: number;
+  resolution?: 'yes' | 'no';
+}
 export interface WorldState {
   ticks: number;
-  events: EventState[];
+  events: (EventState & { parity?: ParityDislocation })[];
   lookalike: EventState & { polymarketFair: string };
+  btcMarkets: BtcMarketState[];
   btcMid?: string;
   lastError?: string;
 }
@@ -256,6 +339,7 @@ export interface WorldState {
 export interface MarketWorld {
   events: WorldEvent[];
   lookalike: WorldLookalike;
+  btcMarkets: WorldBtcMarket[];
   mapping: MarketMapping;
   /** One tick now (queued behind any tick in flight); resolves once the venues have the new books. */
   tick(): Promise<void>;
@@ -280,6 +364,7 @@ interface Pair {
   sizes: number[];
   resolvesAt: number;
   dislocation?: Dislocation;
+  parity?: ParityDislocation;
   resolution?: { kalshi: 'yes' | 'no'; polymarketYesWins: boolean };
   /** Both venues have the result (a failed publish is retried on the next tick). */
   published: boolean;
@@ -312,6 +397,22 @@ export async function startMarketWorld(opts: MarketWorldOptions): Promise<Market
     ((l): Pair => ({ id: l.id, lookalike: l, kalshiTicker: l.kalshiTicker, yesToken: l.polymarketYesTokenId, noToken: l.polymarketNoTokenId, kalshiFairBps: toBps(l.kalshiFair), polyFairBps: toBps(l.polymarketFair), sizes: sizesFrom(), resolvesAt: l.resolvesAt, published: false, kalshiPosted: new Map(), polyPosted: new Map() }))(def.lookalike),
   ];
   let btcMidCents = dec(o.btcMid).times(100).toNumber();
+  if (def.btcMarkets.length > 0 && !o.coinbase) throw new Error('market world options: btcMarkets: need coinbase (the BTC walk) on');
+  interface BtcListing {
+    market: WorldBtcMarket;
+    fairBps: number;
+    mispricedCents?: number;
+    mispricedTicksLeft?: number;
+    resolution?: 'yes' | 'no';
+    published: boolean;
+    posted: Map<string, number>;
+    sizes: number[];
+  }
+  /** The model's fair value of a BTC market now, in basis points (the model rounds to 0.0001). */
+  const btcFairBps = (m: WorldBtcMarket, now: number) =>
+    btcAboveProbability({ spot: centsStr(btcMidCents), strike: m.strike, msToExpiry: m.resolvesAt - now, annualVol: o.btcAnnualVol }).times(BPS).toNumber();
+  // Sizes drawn only when there are BTC markets, so worlds without them keep their seed's sequence.
+  const btcListings: BtcListing[] = def.btcMarkets.map((market) => ({ market, fairBps: btcFairBps(market, clock()), published: false, posted: new Map(), sizes: sizesFrom() }));
   let ticks = 0;
   let lastError: string | undefined;
 
@@ -337,21 +438,27 @@ export async function startMarketWorld(opts: MarketWorldOptions): Promise<Market
     bids: sizes.map((n, i): [number, number] => [centre - h - i, n]).filter(([c]) => c >= 1),
     asks: sizes.map((n, i): [number, number] => [centre + h + i, n]).filter(([c]) => c <= 99),
   });
-  const kalshiDesired = (p: Pair): Map<string, number> => {
+  /** Kalshi's book is YES bids and NO bids: a YES ask at c is a NO bid at 100 − c. */
+  const kalshiLadder = (centre: number, sizes: number[]): Map<string, number> => {
     const out = new Map<string, number>();
-    if (p.resolution) return out;
-    const { bids, asks } = ladder(centres(p).kalshi, p.sizes);
-    // Kalshi's book is YES bids and NO bids: a YES ask at c is a NO bid at 100 − c.
+    const { bids, asks } = ladder(centre, sizes);
     for (const [c, n] of bids) out.set(`yes:${c}`, n);
     for (const [c, n] of asks) out.set(`no:${100 - c}`, n);
     return out;
   };
+  const kalshiDesired = (p: Pair): Map<string, number> => (p.resolution ? new Map() : kalshiLadder(centres(p).kalshi, p.sizes));
+  /** A BTC market's YES quotes: around the model's fair value, moved while mispriced; none once resolved. */
+  const btcDesired = (b: BtcListing): Map<string, number> =>
+    b.resolution ? new Map() : kalshiLadder(clampCentre(centsOf(b.fairBps) + (b.mispricedCents ?? 0)), b.sizes);
   const polyDesired = (p: Pair): Map<string, string> => {
     const out = new Map<string, string>();
     if (p.resolution) return out;
     const yes = centres(p).polymarket;
-    // The NO token is quoted around 1 − YES, so YES + NO asks sum to 1 + spread when calm.
-    for (const [token, centre] of [[p.yesToken, yes], [p.noToken, 100 - yes]] as const) {
+    // The NO token is quoted around 1 − YES, so YES + NO asks sum to 1 + spread when calm; a parity
+    // mispricing moves both down.
+    const yesCentre = yes - (p.parity?.yesDownCents ?? 0);
+    const noCentre = 100 - yes - (p.parity?.noDownCents ?? 0);
+    for (const [token, centre] of [[p.yesToken, yesCentre], [p.noToken, noCentre]] as const) {
       const { bids, asks } = ladder(centre, p.sizes);
       for (const [c, n] of bids) out.set(`${token}:BUY:${centsStr(c)}`, String(n));
       for (const [c, n] of asks) out.set(`${token}:SELL:${centsStr(c)}`, String(n));
@@ -360,17 +467,22 @@ export async function startMarketWorld(opts: MarketWorldOptions): Promise<Market
   };
 
   /** Withdrawals first, then additions, so a moved ladder never meets its own stale levels. */
-  const requoteKalshi = async (p: Pair) => {
-    const want = kalshiDesired(p);
-    const keys = new Set([...p.kalshiPosted.keys(), ...want.keys()]);
-    const deltas = [...keys].map((k) => ({ k, d: (want.get(k) ?? 0) - (p.kalshiPosted.get(k) ?? 0) })).filter((x) => x.d !== 0);
+  const requoteKalshiTicker = async (ticker: string, posted: Map<string, number>, want: Map<string, number>) => {
+    const keys = new Set([...posted.keys(), ...want.keys()]);
+    const deltas = [...keys].map((k) => ({ k, d: (want.get(k) ?? 0) - (posted.get(k) ?? 0) })).filter((x) => x.d !== 0);
     for (const { k, d } of [...deltas.filter((x) => x.d < 0), ...deltas.filter((x) => x.d > 0)]) {
       const [side, price] = k.split(':') as ['yes' | 'no', string];
-      const reply = othersReply.parse(await post(`${adminUrl.kalshi}/liquidity`, { ticker: p.kalshiTicker, side, price: Number(price), count: d }));
+      const reply = othersReply.parse(await post(`${adminUrl.kalshi}/liquidity`, { ticker, side, price: Number(price), count: d }));
       // The venue's count, not ours: takers may have eaten some of what we posted.
-      if (reply.others === 0) p.kalshiPosted.delete(k);
-      else p.kalshiPosted.set(k, reply.others);
+      if (reply.others === 0) posted.delete(k);
+      else posted.set(k, reply.others);
     }
+  };
+  const requoteKalshi = (p: Pair) => requoteKalshiTicker(p.kalshiTicker, p.kalshiPosted, kalshiDesired(p));
+  const requoteBtc = (b: BtcListing) => requoteKalshiTicker(b.market.kalshiTicker, b.posted, btcDesired(b));
+  const resolveBtc = async (b: BtcListing) => {
+    await post(`${adminUrl.kalshi}/resolve`, { ticker: b.market.kalshiTicker, result: b.resolution });
+    b.published = true;
   };
   const requotePolymarket = async (p: Pair) => {
     const want = polyDesired(p);
@@ -437,6 +549,45 @@ export async function startMarketWorld(opts: MarketWorldOptions): Promise<Market
       if (d) p.dislocation = d;
     }
     if (o.coinbase) btcMidCents = Math.max(100_00, btcMidCents + intIn(rng, -2000, 2000));
+    // Draws below happen only with parity or BTC markets on, so other worlds keep their sequence.
+    for (const p of pairs) if (p.parity && --p.parity.ticksLeft <= 0) delete p.parity;
+    if (o.parityRate > 0 && rng() < o.parityRate) {
+      const calm = pairs.filter((p) => p.event && !p.resolution && !p.dislocation && !p.parity);
+      const p = calm.length ? calm[intIn(rng, 0, calm.length - 1)] : undefined;
+      // Both tokens down by 2h + k in all, neither by more than 2h: a YES + NO shortfall of k cents
+      // with no cross-venue edge (Kalshi's quotes still sit at fair).
+      const k = intIn(rng, 1, 2 * h);
+      const yesDownCents = Math.ceil((2 * h + k) / 2);
+      const parity = { yesDownCents, noDownCents: 2 * h + k - yesDownCents, ticksLeft: o.dislocationTicks };
+      const yes = p ? centsOf(p.polyFairBps) : 0;
+      if (p && clampCentre(yes - parity.yesDownCents) === yes - parity.yesDownCents && clampCentre(100 - yes - parity.noDownCents) === 100 - yes - parity.noDownCents) p.parity = parity;
+    }
+    if (btcListings.length > 0) {
+      for (const b of btcListings) {
+        if (b.resolution) continue;
+        b.fairBps = btcFairBps(b.market, now);
+        if (b.mispricedTicksLeft !== undefined && --b.mispricedTicksLeft <= 0) {
+          delete b.mispricedCents;
+          delete b.mispricedTicksLeft;
+        }
+      }
+      if (rng() < o.dislocationRate) {
+        const calm = btcListings.filter((b) => !b.resolution && b.mispricedCents === undefined);
+        const b = calm.length ? calm[intIn(rng, 0, calm.length - 1)] : undefined;
+        // Quotes moved by more than the spread plus a Kalshi taker fee, up or down.
+        const cents = (rng() < 0.5 ? -1 : 1) * (2 * h + intIn(rng, 3, 5));
+        if (b) {
+          b.mispricedCents = cents;
+          b.mispricedTicksLeft = o.dislocationTicks;
+        }
+      }
+      for (const b of btcListings) {
+        if (b.resolution || now < b.market.resolvesAt) continue;
+        delete b.mispricedCents;
+        delete b.mispricedTicksLeft;
+        b.resolution = dec(centsStr(btcMidCents)).gt(dec(b.market.strike)) ? 'yes' : 'no';
+      }
+    }
     for (const p of pairs) {
       if (p.resolution || now < p.resolvesAt) continue;
       delete p.dislocation;
@@ -448,8 +599,8 @@ export async function startMarketWorld(opts: MarketWorldOptions): Promise<Market
   };
   const apply = async () => {
     // Quotes come off before the result is published, as a venue halts trading at resolution.
-    await settle([...pairs.flatMap((p) => [requoteKalshi(p), requotePolymarket(p)]), ...(o.coinbase ? [requoteCoinbase()] : [])]);
-    await settle(pairs.filter((p) => p.resolution && !p.published).map(resolve));
+    await settle([...pairs.flatMap((p) => [requoteKalshi(p), requotePolymarket(p)]), ...btcListings.map(requoteBtc), ...(o.coinbase ? [requoteCoinbase()] : [])]);
+    await settle([...pairs.filter((p) => p.resolution && !p.published).map(resolve), ...btcListings.filter((b) => b.resolution && !b.published).map(resolveBtc)]);
   };
 
   let stopped = false;
@@ -465,8 +616,10 @@ export async function startMarketWorld(opts: MarketWorldOptions): Promise<Market
   };
 
   // Listing: idempotent on the venues, so a world restarted on the same seed finds its markets.
+  // With their titles and resolution times, so the venue's market metadata (close time, status) is the world's.
+  for (const b of btcListings) await post(`${adminUrl.kalshi}/markets`, { ticker: b.market.kalshiTicker, title: b.market.title, resolvesAt: b.market.resolvesAt });
   for (const p of pairs) {
-    await post(`${adminUrl.kalshi}/markets`, { ticker: p.kalshiTicker });
+    await post(`${adminUrl.kalshi}/markets`, { ticker: p.kalshiTicker, title: (p.event ?? p.lookalike)!.title, resolvesAt: p.resolvesAt });
     await post(`${adminUrl.polymarket}/markets`, { token_id: p.yesToken });
     await post(`${adminUrl.polymarket}/markets`, { token_id: p.noToken });
   }
@@ -498,12 +651,19 @@ export async function startMarketWorld(opts: MarketWorldOptions): Promise<Market
   return {
     events: def.events,
     lookalike: def.lookalike,
+    btcMarkets: def.btcMarkets,
     mapping: def.mapping,
     tick,
     state: () => ({
       ticks,
-      events: pairs.filter((p) => p.event).map(stateOf),
+      events: pairs.filter((p) => p.event).map((p) => ({ ...stateOf(p), ...(p.parity ? { parity: { ...p.parity } } : {}) })),
       lookalike: { ...stateOf(lookalikePair), polymarketFair: bpsStr(lookalikePair.polyFairBps) },
+      btcMarkets: btcListings.map((b) => ({
+        id: b.market.id,
+        fair: bpsStr(b.fairBps),
+        ...(b.mispricedCents !== undefined ? { mispricedCents: b.mispricedCents } : {}),
+        ...(b.resolution ? { resolution: b.resolution } : {}),
+      })),
       ...(o.coinbase ? { btcMid: centsStr(btcMidCents) } : {}),
       ...(lastError !== undefined ? { lastError } : {}),
     }),
