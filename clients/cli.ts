@@ -4,6 +4,7 @@ import { registerGovernorCommands } from './commands/governor';
 import { registerIntentCommands } from './commands/intent';
 import { registerLiveCommands } from './commands/live';
 import { registerReconcileCommands } from './commands/reconcile';
+import { registerReplayCommands } from './commands/replay';
 import { registerSimCommands } from './commands/sim';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerLiveCommands(program);
   registerReconcileCommands(program);
   registerSimCommands(program);
+  registerReplayCommands(program);
   return program;
 }
 

@@ -120,6 +120,40 @@ export async function readScanFile(file: string, since?: Date): Promise<ReportDa
   return { file, missing: false, records, malformedLines };
 }
 
+/** The fields of a scan record (domain/strategies/strategy.ts `ScanRecord`) the report keeps. */
+export function scanRowOf(s: ScanRow): ScanRow {
+  return { at: s.at, pairId: s.pairId, direction: s.direction, decision: s.decision, reason: s.reason, netEdgePerContract: s.netEdgePerContract, ...(s.opportunityId ? { opportunityId: s.opportunityId } : {}) };
+}
+
+/** A run told by plain rows instead of the ledger: a backtest's scan records, intents, orders and PnL. */
+export interface PlainRunData {
+  /** The run's own clock (a replay: its last virtual instant), never the wall clock of whoever builds the report. */
+  generatedAt: string;
+  since: string | null;
+  /** How the scan records are named in the report (e.g. "scans.jsonl"). */
+  scansFile: string | null;
+  scans: readonly ScanRow[];
+  intents: IntentRow[];
+  orders: OrderRow[];
+  pnlEvents: PnlRow[];
+}
+
+/**
+ * The report's input from plain rows (`legwork replay`): the same `ReportData` the ledger gives,
+ * so `buildPaperReport` computes the same KPIs and charts for a backtest as for a paper run. Pure.
+ */
+export function reportDataFromRun(run: PlainRunData): ReportData {
+  return {
+    generatedAt: run.generatedAt,
+    since: run.since,
+    scans: { file: run.scansFile, missing: false, records: run.scans.map(scanRowOf), malformedLines: 0 },
+    intents: run.intents,
+    orders: run.orders,
+    pnlEvents: run.pnlEvents,
+    reconciliation: null,
+  };
+}
+
 /** Leg quantities from an intent payload; tolerant, since the payload is JSON from an older writer too. */
 function plannedQuantities(payload: unknown): Record<string, string> {
   const out: Record<string, string> = {};
