@@ -7,7 +7,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
 import type { PostingDecision } from '../../domain/live-gate';
 import { redactHeaders } from '../../domain/secrets';
-import { classifyHttpFailure, classifyNetworkFailure, VenueError } from '../../domain/venue-errors';
+import { classifyHttpFailure, classifyNetworkFailure, VenueError, type VenueErrorClass } from '../../domain/venue-errors';
 import { formatZodError } from '../../domain/validation';
 import type { RateGovernor } from '../rate-governor';
 
@@ -20,6 +20,11 @@ export interface VenueHttpOptions {
   authHeaders(request: { method: string; host: string; path: string; body?: string }): Promise<Record<string, string>> | Record<string, string>;
   /** The venue's error code in an error body, if it has one. */
   errorCode(body: unknown): { code?: string; message?: string };
+  /**
+   * How long a request may wait for the venue's answer (headers, then each body chunk) before it
+   * fails as a timeout; default DEFAULT_REQUEST_TIMEOUT_MS. A timed-out read is retryable; a
+   * timed-out POST or DELETE is unknown (the venue may have acted on it).
+   */
   timeoutMs?: number;
   /**
    * The mode gate for requests that change state at the venue (POST, DELETE). Without it every
@@ -64,6 +69,17 @@ export class PreflightRecorded extends Error {
   }
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A request that failed on the wire: a read changed nothing at the venue, so it is safe to retry
+ * whatever happened to it; a request that changes state may have been acted on unless the
+ * connection was refused (it never arrived), so it is unknown and resolved by a lookup.
+ */
+export function classifyWireFailure(method: 'GET' | 'POST' | 'DELETE', kind: 'timeout' | 'reset' | 'refused'): VenueErrorClass {
+  return method === 'GET' ? 'retryable' : classifyNetworkFailure(kind, true);
+}
+
 export class VenueHttpClient {
   private readonly pool: Pool;
   private readonly base: URL;
@@ -104,8 +120,8 @@ export class VenueHttpClient {
           path: `${fullPath}${opts.query && [...opts.query].length ? `?${opts.query}` : ''}`,
           headers: { ...auth, 'content-type': 'application/json', host: this.base.host },
           body,
-          headersTimeout: this.options.timeoutMs ?? 10_000,
-          bodyTimeout: this.options.timeoutMs ?? 10_000,
+          headersTimeout: this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+          bodyTimeout: this.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         });
         status = res.statusCode;
         text = await res.body.text();
@@ -115,7 +131,7 @@ export class VenueHttpClient {
         const kind =
           err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ? 'timeout' : (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'refused' : 'reset';
         this.options.onOutcome?.({ venue, endpoint, ok: false, detail: kind });
-        throw new VenueError({ venue, endpoint, errorClass: classifyNetworkFailure(kind, true), message: `${kind}: ${(err as Error).message}` });
+        throw new VenueError({ venue, endpoint, errorClass: classifyWireFailure(method, kind), message: `${kind}: ${(err as Error).message}` });
       }
       const json = parseJson(text);
       if (status >= 400) {
