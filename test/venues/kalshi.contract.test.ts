@@ -4,20 +4,15 @@ import { orderRequestSchema, type OrderRequest } from '../../domain/order';
 import { VenueError } from '../../domain/venue-errors';
 import { KalshiAdapter } from '../../venues/kalshi/adapter';
 import { generateSimKalshiKey } from '../../venues/sim/kalshi/auth';
-import { startKalshiSim, type KalshiSim } from '../../venues/sim/kalshi/server';
+import type { KalshiSim } from '../../venues/sim/kalshi/server';
+import { kalshiWithAdapter, stopWithAdapter } from '../helpers/venue-adapters';
 
 let sim: KalshiSim;
 let adapter: KalshiAdapter;
 let n = 0;
 
-beforeEach(async () => {
-  sim = await startKalshiSim();
-  adapter = new KalshiAdapter({ restBaseUrl: sim.restBaseUrl, credentials: sim.key });
-});
-afterEach(async () => {
-  await adapter.close();
-  await sim.stop();
-});
+beforeEach(async () => ({ sim, adapter } = await kalshiWithAdapter()));
+afterEach(() => stopWithAdapter(sim, adapter));
 
 const order = (over: Partial<OrderRequest> = {}): OrderRequest =>
   orderRequestSchema.parse({ venue: 'kalshi', market: 'FED-25DEC-T4.25', outcome: 'yes', action: 'buy', price: '0.45', quantity: '50', timeInForce: 'GTC', clientOrderId: clientOrderId(`intent-k-${++n}`, 'A', 1), ...over });

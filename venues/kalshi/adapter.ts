@@ -6,8 +6,9 @@
  * twice; Kalshi's 409 `order_already_exists` and every UNKNOWN outcome are resolved by lookup.
  */
 import { z } from 'zod';
-import { dec, decimalString, decStr } from '../../domain/money';
+import { dec, decimalString, decStr, nonNegativeDecimalString, positiveDecimalString } from '../../domain/money';
 import { kalshiFee } from '../../domain/fees';
+import { KALSHI_FEE_SCHEDULE, marketInfoSchema, type MarketInfo } from '../../domain/market-info';
 import { fillSchema as ourFillSchema, newOrderSnapshot, type Fill, type MarketResolution, type OrderRequest, type OrderSnapshot, type OrderState } from '../../domain/order';
 import { kalshiCentsToPrice, kalshiCountToQuantity, priceToKalshiCents, quantityToKalshiCount } from '../../domain/units';
 import { parseOrThrow } from '../../domain/validation';
@@ -37,8 +38,25 @@ const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.st
 // Response envelopes, built once (a zod schema per request would cost more than the request's parsing).
 const ordersResponse = z.object({ orders: z.array(orderSchema) });
 const orderResponse = z.object({ order: orderSchema });
+const amendResponse = z.object({ old_order: orderSchema, order: orderSchema });
 const balanceResponse = z.object({ balance: z.number().int() });
 const marketResponse = z.object({ market: z.object({ ticker: z.string(), status: z.string(), result: z.string().default('') }) });
+const isoTime = z.iso.datetime({ offset: true });
+/**
+ * The same market object as `marketInfo` reads it (Kalshi's Market): the price grid
+ * (`price_ranges`, dollar strings), the schedule, the lifecycle status and the result.
+ */
+const marketInfoResponse = z.object({
+  market: z.object({
+    ticker: z.string().min(1),
+    title: z.string().optional(),
+    status: z.string().min(1),
+    result: z.string().default(''),
+    close_time: isoTime,
+    expected_expiration_time: isoTime.nullish(),
+    price_ranges: z.array(z.object({ start: nonNegativeDecimalString, end: positiveDecimalString, step: positiveDecimalString })).min(1),
+  }),
+});
 const bookLevels = z.array(z.tuple([z.number(), z.number()])).nullable();
 const orderbookResponse = z.object({ orderbook: z.object({ yes: bookLevels, no: bookLevels }) });
 
@@ -194,11 +212,64 @@ export class KalshiAdapter {
     await this.http.call('DELETE', `/portfolio/orders/${encodeURIComponent(venueOrderId)}`, orderResponse, { endpoint: 'DELETE /portfolio/orders/{id}' });
   }
 
+  /**
+   * Amends a resting order in place (`POST /portfolio/orders/{id}/amend`): a new price and/or a
+   * new total count (filled part included, as Kalshi counts it), optionally under a new client
+   * order id. The venue keeps the order id; a price change or a larger size costs the order its
+   * place in the queue. A refusal (the order is no longer resting, the count is not above what has
+   * filled) is a permanent VenueError with Kalshi's code. Returns the amended order, its request
+   * updated to the new price, quantity and client order id.
+   */
+  async replaceOrder(request: OrderRequest, venueOrderId: string, change: { price?: string; quantity?: string; clientOrderId?: string }): Promise<OrderSnapshot> {
+    if (request.venue !== 'kalshi' || !request.outcome) throw new Error('a Kalshi order needs venue "kalshi" and an outcome (yes/no)');
+    const amended: OrderRequest = { ...request, price: change.price ?? request.price, quantity: change.quantity ?? request.quantity, clientOrderId: change.clientOrderId ?? request.clientOrderId };
+    const cents = priceToKalshiCents(amended.price);
+    const body = {
+      ticker: request.market,
+      side: request.outcome,
+      action: request.action,
+      client_order_id: request.clientOrderId,
+      updated_client_order_id: amended.clientOrderId,
+      ...(request.outcome === 'yes' ? { yes_price: cents } : { no_price: cents }),
+      count: quantityToKalshiCount(amended.quantity),
+    };
+    const { order } = await this.http.call('POST', `/portfolio/orders/${encodeURIComponent(venueOrderId)}/amend`, amendResponse, { body, endpoint: 'POST /portfolio/orders/{id}/amend' });
+    return this.toSnapshot(amended, order);
+  }
+
   /** Settlement status of a market: resolved once Kalshi reports a yes/no result. */
   async resolution(market: string, outcome: 'yes' | 'no'): Promise<MarketResolution> {
     const { market: m } = await this.http.call('GET', `/markets/${encodeURIComponent(market)}`, marketResponse, { endpoint: 'GET /markets/{ticker}' });
     if (m.result !== 'yes' && m.result !== 'no') return { resolved: false, status: m.status };
     return { resolved: true, status: m.status, result: m.result, payoutPerContract: m.result === outcome ? '1' : '0' };
+  }
+
+  /**
+   * A market's trading metadata (`GET /markets/{ticker}`): the price grid from `price_ranges`,
+   * close and expected resolution times, status, result and Kalshi's fee schedule. Sizes are
+   * whole contracts: our orders use Kalshi's integer `count`, whatever fractions a market allows.
+   */
+  async marketInfo(ticker: string): Promise<MarketInfo> {
+    const { market: m } = await this.http.call('GET', `/markets/${encodeURIComponent(ticker)}`, marketInfoResponse, { endpoint: 'GET /markets/{ticker}' });
+    const priceBands = m.price_ranges.map((r) => ({ from: decStr(dec(r.start)), to: decStr(dec(r.end)), tick: decStr(dec(r.step)) }));
+    // The coarsest tick: a price on it is on every band's grid (Kalshi's finer ticks divide the cent).
+    const tickSize = priceBands.map((b) => dec(b.tick)).reduce((a, b) => (b.gt(a) ? b : a));
+    const resolved = m.result === 'yes' || m.result === 'no';
+    return parseOrThrow(marketInfoSchema, `Kalshi market ${ticker}`, {
+      venue: 'kalshi',
+      market: m.ticker,
+      ...(m.title ? { title: m.title } : {}),
+      status: resolved ? 'resolved' : m.status === 'active' ? 'open' : 'closed',
+      venueStatus: m.status,
+      tickSize: decStr(tickSize),
+      priceBands,
+      minSize: '1',
+      sizeIncrement: '1',
+      closeTime: m.close_time,
+      ...(m.expected_expiration_time ? { resolutionTime: m.expected_expiration_time } : {}),
+      ...(resolved ? { result: m.result } : {}),
+      fees: KALSHI_FEE_SCHEDULE,
+    });
   }
 
   /** Cash available, in dollars (Kalshi reports cents). */

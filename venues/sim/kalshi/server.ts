@@ -6,8 +6,9 @@
  * at p takes NO bids at 100 − p or better), taker fees by Kalshi's formula, a cash balance in
  * cents, an independent order log, and fault injection through an admin API.
  *
- * Admin API for the market world (other traders, never us): `POST /_sim/markets {ticker}` lists a
- * market with an empty book (idempotent), `POST /_sim/liquidity {ticker, side, price, count}` adds
+ * Admin API for the market world (other traders, never us): `POST /_sim/markets {ticker, title?,
+ * resolvesAt?}` lists a market with an empty book (idempotent; `resolvesAt`, ms since the epoch, is
+ * its close and expected expiration time in `GET /markets/{ticker}`), `POST /_sim/liquidity {ticker, side, price, count}` adds
  * (count > 0) or withdraws (count < 0) other traders' resting contracts at a level; both change
  * the book as any order would, so `orderbook_delta` subscribers see every change.
  */
@@ -20,7 +21,12 @@ import { z } from 'zod';
 import { kalshiFee } from '../../../domain/fees';
 import { dec } from '../../../domain/money';
 import { formatZodError } from '../../../domain/validation';
+import { createFaultRegistry, createFrameDelivery, STREAM_MESSAGE_FAULTS, type FaultKind } from '../faults';
+import { amendKalshiOrder, type KalshiAmendDeps } from './amend';
 import { generateSimKalshiKey, verifyKalshiRequest, type SimKalshiKey } from './auth';
+import { eventOrderCanceled, eventOrderCreated, legacyOrderOf } from './event-orders';
+import { marketListingSchema, newMarket, recordTrade, relist, type KalshiSimMarket } from './markets';
+import { centsToDollars, kalshiBalanceWire, kalshiFillWire, kalshiMarketWire, kalshiOrderbookWire, kalshiOrderWire } from './wire-fields';
 
 const API = '/trade-api/v2';
 const WS_PATH = '/trade-api/ws/v2';
@@ -59,14 +65,9 @@ export interface KalshiSimOrder {
   expiration_time?: string;
 }
 
-const faultSchema = z.object({
-  endpoint: z.string().min(1),
-  // user_stream_silent: the next `count` private fill messages are never sent (REST still knows them).
-  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_seq_gap', 'user_stream_silent']),
-  count: z.number().int().positive().default(1),
-  retryAfterSeconds: z.number().int().nonnegative().optional(),
-});
-type Fault = z.infer<typeof faultSchema>;
+/** Fault streams (venues/sim/faults.ts): the public book channel and the private fill channel. */
+const WS_BOOK = 'WS orderbook_delta';
+const WS_FILL = 'WS fill';
 
 const resolveSchema = z.object({ ticker: z.string().min(1), result: z.enum(['yes', 'no']) });
 /** Drift injection (admin API): our cash changes with no fill to explain it (a fee, a transfer, a venue error). */
@@ -74,7 +75,7 @@ const balanceDeltaSchema = z.object({ deltaCents: z.number().int() });
 /** A trade by someone else (admin API): it takes resting liquidity, ours included, and never rests. */
 const externalTradeSchema = z.object({ ticker: z.string().min(1), side: z.enum(['yes', 'no']), action: z.enum(['buy', 'sell']), count: z.number().int().positive(), price: z.number().int().min(1).max(99) });
 /** A market listed on demand (admin API), with an empty book: the market world lists its events this way. */
-const listMarketSchema = z.object({ ticker: z.string().min(1).max(128) });
+const listMarketSchema = marketListingSchema.extend({ ticker: z.string().min(1).max(128) });
 /**
  * Other traders' resting liquidity at one level (admin API): `count` > 0 is another trader's limit
  * bid (it trades with whatever it crosses first, ours included, as any bid would, then rests);
@@ -115,6 +116,8 @@ export interface KalshiSimFill {
   yes_price: number;
   no_price: number;
   is_taker: boolean;
+  /** The fee charged on this fill, in Kalshi's dollar string ("0.0200"); makers pay none here. */
+  fee_cost: string;
   created_time: string;
   ts: number;
 }
@@ -142,28 +145,25 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     books.set(ticker, { yes: b.yes.map(seeded), no: b.no.map(seeded) });
   }
   let balance = opts.balanceCents ?? 10_000_000;
-  /** Markets resolved through the admin API: ticker → result. */
-  const results = new Map<string, 'yes' | 'no'>();
-  const marketOf = (ticker: string) => {
-    const result = results.get(ticker);
-    // Kalshi's market object, the fields settlement reads: status and result ("" until determined).
-    return { ticker, status: result ? 'settled' : 'active', result: result ?? '' };
-  };
+  /** Each listed market's listing, result and trade statistics (venues/sim/kalshi/markets.ts), next to its book. */
+  const markets = new Map<string, KalshiSimMarket>([...books.keys()].map((ticker) => [ticker, newMarket(ticker, Date.now())]));
+  /** Kalshi's market object (Market), as `GET /markets/{ticker}` and the admin API answer it. */
+  const marketOf = (ticker: string) => kalshiMarketWire(markets.get(ticker)!, snapshotOf(ticker), Date.now());
   const orders = new Map<string, KalshiSimOrder>();
   const byClientId = new Map<string, KalshiSimOrder>();
   const orderLog: KalshiSimOrder[] = [];
   const fills: KalshiSimFill[] = [];
-  const faults: Fault[] = [];
   const requests = new EventEmitter();
-
-  const takeFault = (endpoint: string) => {
-    const i = faults.findIndex((f) => f.endpoint === endpoint);
-    if (i < 0) return undefined;
-    const f = faults[i]!;
-    f.count -= 1;
-    if (f.count === 0) faults.splice(i, 1);
-    return f;
-  };
+  const faults = createFaultRegistry({
+    http: ['http_429', 'http_5xx', 'slow', 'timeout', 'accept_then_drop', 'reject', 'crossed_book'],
+    ws: { [WS_BOOK]: ['crossed_book', 'stale_book', 'ws_seq_gap', 'ws_duplicate', 'ws_out_of_order', 'ws_disconnect'], [WS_FILL]: ['user_stream_silent', 'ws_disconnect'] },
+    disconnect: (endpoint) => {
+      const sockets = new Set(subscriptions.filter((s) => s.fills === (endpoint === WS_FILL)).map((s) => s.ws));
+      for (const ws of sockets) ws.terminate();
+      return sockets.size;
+    },
+  });
+  const deliver = createFrameDelivery();
 
   // ---- market data stream: per connection subscriptions, a seq per subscription ----
   interface Subscription {
@@ -176,23 +176,34 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
   }
   const subscriptions: Subscription[] = [];
   let nextSid = 1;
-  const send = (sub: Subscription, type: string, msg: unknown) => {
+  const send = (sub: Subscription, type: string, msg: unknown, fault?: FaultKind) => {
+    if (fault === 'ws_seq_gap') sub.seq += 1; // a message the client never sees
     sub.seq += 1;
-    if (sub.ws.readyState === sub.ws.OPEN) sub.ws.send(JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }));
+    deliver(sub.ws, JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }), fault);
   };
   const snapshotOf = (ticker: string) => {
     const book = books.get(ticker)!;
     const side = (levels: Level[]) => [...levels].sort((a, b) => a.price - b.price).map((l) => [l.price, l.count]);
     return { market_ticker: ticker, yes: side(book.yes), no: side(book.no) };
   };
+  /** The snapshot a subscriber gets; `crossed_book` swaps it in YES terms (YES bids at the YES asks and back). */
+  const streamSnapshotOf = (ticker: string) => (faults.take(WS_BOOK, { kinds: ['crossed_book'], market: ticker }) ? crossedSnapshotOf(ticker) : snapshotOf(ticker));
+  const crossedSnapshotOf = (ticker: string) => {
+    const { yes, no } = snapshotOf(ticker);
+    const mirror = (levels: number[][]) => levels.map(([p, n]) => [100 - p!, n!]).sort((a, b) => a[0]! - b[0]!);
+    return { market_ticker: ticker, yes: mirror(no), no: mirror(yes) };
+  };
   const emitDelta = (ticker: string, side: 'yes' | 'no', price: number, delta: number) => {
     if (delta === 0) return;
-    const gap = faults.findIndex((f) => f.kind === 'ws_seq_gap');
-    for (const sub of subscriptions.filter((x) => !x.fills && x.tickers.has(ticker))) {
-      if (gap >= 0) sub.seq += 1; // a message the client never sees
-      send(sub, 'orderbook_delta', { market_ticker: ticker, price, delta, side });
+    const subs = subscriptions.filter((x) => !x.fills && x.tickers.has(ticker));
+    // One fault per update, applied to every subscriber of it.
+    const fault = faults.take(WS_BOOK, { kinds: STREAM_MESSAGE_FAULTS, market: ticker });
+    if (fault?.kind === 'stale_book') {
+      // Withheld, seq unbroken; after the last one the market's book is re-sent whole.
+      if (fault.count === 0) for (const sub of subs) send(sub, 'orderbook_snapshot', snapshotOf(ticker));
+      return;
     }
-    if (gap >= 0) takeFault(faults[gap]!.endpoint);
+    for (const sub of subs) send(sub, 'orderbook_delta', { market_ticker: ticker, price, delta, side }, fault?.kind);
   };
 
   /**
@@ -206,7 +217,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     return { side: o.side === 'yes' ? 'no' : 'yes', price: 100 - own };
   };
 
-  const recordFill = (o: KalshiSimOrder, count: number, yesPrice: number, isTaker: boolean) => {
+  const recordFill = (o: KalshiSimOrder, count: number, yesPrice: number, isTaker: boolean, feeCents: number) => {
     const id = randomUUID();
     const fill: KalshiSimFill = {
       fill_id: id,
@@ -221,12 +232,12 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       yes_price: yesPrice,
       no_price: 100 - yesPrice,
       is_taker: isTaker,
+      fee_cost: centsToDollars(feeCents),
       created_time: new Date().toISOString(),
       ts: Math.floor(Date.now() / 1000),
     };
     fills.push(fill);
-    const silence = faults.findIndex((f) => f.kind === 'user_stream_silent');
-    if (silence >= 0) return void takeFault(faults[silence]!.endpoint);
+    if (faults.take(WS_FILL, { kinds: ['user_stream_silent'], market: o.ticker })) return;
     for (const sub of subscriptions.filter((x) => x.fills && (x.tickers.size === 0 || x.tickers.has(o.ticker)))) send(sub, 'fill', fill);
   };
 
@@ -243,7 +254,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     o.taker_fees += feeCents;
     o.taker_fill_cost += price * n;
     balance += o.action === 'buy' ? -(price * n + feeCents) : price * n - feeCents;
-    recordFill(o, n, yesPriceOf(o, price), isTaker);
+    recordFill(o, n, yesPriceOf(o, price), isTaker, feeCents);
   };
 
   /**
@@ -275,6 +286,9 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
         if (external) o.remaining_count -= n;
         else fillOrder(o, n, takerPrice, true);
         const maker = entry.orderId ? orders.get(entry.orderId) : undefined;
+        // Liquidity that is not one of our orders is another trader's bid: a buy.
+        const traded = markets.get(o.ticker);
+        if (traded) recordTrade(traded, { yesPrice: other === 'yes' ? level.price : 100 - level.price, count: n, takerBuys: o.action === 'buy', makerBuys: maker ? maker.action === 'buy' : true, at: Date.now() });
         if (maker) {
           fillOrder(maker, n, ownPrice(maker, level.price), false);
           if (maker.remaining_count === 0) maker.status = 'executed';
@@ -319,6 +333,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     }
   };
   const expiryTimers = new Set<NodeJS.Timeout>();
+  const amendDeps: KalshiAmendDeps = { orders, byClientId, books, bookSideOf, emitDelta, execute: (o, ioc, fok) => execute(o, ioc, fok) };
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -340,11 +355,9 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     const url = new URL(req.url ?? '/', 'http://sim');
     const endpoint = `${req.method} ${url.pathname}`;
     if (!url.pathname.startsWith('/_sim/')) requests.emit('request', { endpoint, at: Date.now() });
-    if (url.pathname === '/_sim/faults' && req.method === 'POST') {
-      const parsed = faultSchema.safeParse(JSON.parse(raw || '{}'));
-      if (!parsed.success) return error(res, 400, 'invalid_fault', formatZodError(parsed.error));
-      faults.push(parsed.data);
-      return json(res, 200, { faults });
+    if (url.pathname === '/_sim/faults') {
+      const answer = faults.admin(req.method, raw);
+      return json(res, answer.status, answer.body);
     }
     if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
     if (url.pathname === '/_sim/trade' && req.method === 'POST') {
@@ -360,8 +373,12 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       const parsed = listMarketSchema.safeParse(JSON.parse(raw || '{}'));
       if (!parsed.success) return error(res, 400, 'invalid_market', formatZodError(parsed.error));
       // Idempotent: listing a market twice keeps its book (a restarted world must not wipe it).
-      const created = !books.has(parsed.data.ticker);
-      if (created) books.set(parsed.data.ticker, { yes: [], no: [] });
+      const { ticker, ...listing } = parsed.data;
+      const created = !books.has(ticker);
+      if (created) {
+        books.set(ticker, { yes: [], no: [] });
+        markets.set(ticker, newMarket(ticker, Date.now(), listing));
+      } else relist(markets.get(ticker)!, listing, Date.now());
       return json(res, created ? 201 : 200, { market: marketOf(parsed.data.ticker) });
     }
     if (url.pathname === '/_sim/liquidity' && req.method === 'POST') {
@@ -415,18 +432,25 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       const parsed = resolveSchema.safeParse(JSON.parse(raw || '{}'));
       if (!parsed.success) return error(res, 400, 'invalid_resolution', formatZodError(parsed.error));
       if (!books.has(parsed.data.ticker)) return error(res, 404, 'market_not_found', `no market ${parsed.data.ticker}`);
-      results.set(parsed.data.ticker, parsed.data.result);
+      const m = markets.get(parsed.data.ticker)!;
+      if (!m.result) m.resolvedAt = Date.now();
+      m.result = parsed.data.result;
       return json(res, 200, { market: marketOf(parsed.data.ticker) });
     }
 
     const auth = verifyKalshiRequest(req.headers, key, { method: req.method ?? 'GET', path: url.pathname }, Date.now());
     if (!auth.ok) return error(res, 401, 'authentication_error', auth.reason);
-    const fault = takeFault(endpoint);
+    const fault = faults.take(endpoint);
+    faults.shapeAnswer(fault, res); // slow, timeout, accept_then_drop: the request is processed, the answer delayed, withheld or dropped
     if (fault?.kind === 'http_429') return error(res, 429, 'too_many_requests', 'rate limited', fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
     if (fault?.kind === 'http_5xx') return error(res, 503, 'service_unavailable', 'try again');
 
-    if (endpoint === `POST ${API}/portfolio/orders`) {
-      const parsed = createSchema.safeParse(JSON.parse(raw || '{}'));
+    // Kalshi's current create (the one kalshi-typescript 3.30 calls): translated to the legacy
+    // body, then the same path; answered in its own shape (venues/sim/kalshi/event-orders.ts).
+    const eventOrder = endpoint === `POST ${API}/portfolio/events/orders` ? legacyOrderOf(raw) : undefined;
+    if (eventOrder && !eventOrder.ok) return error(res, 400, 'invalid_parameters', eventOrder.reason);
+    if (endpoint === `POST ${API}/portfolio/orders` || eventOrder) {
+      const parsed = createSchema.safeParse(eventOrder?.ok ? eventOrder.body : JSON.parse(raw || '{}'));
       if (!parsed.success) return error(res, 400, 'invalid_parameters', formatZodError(parsed.error));
       const b = parsed.data;
       if (fault?.kind === 'reject') return error(res, 400, 'insufficient_balance', 'insufficient balance');
@@ -465,28 +489,33 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
         timer.unref();
         expiryTimers.add(timer);
       }
-      if (fault?.kind === 'accept_then_drop') return void req.socket.destroy();
-      return json(res, 201, { order: o });
+      return eventOrder ? json(res, 201, eventOrderCreated(o, new Date())) : json(res, 201, { order: kalshiOrderWire(o) });
     }
     if (endpoint === `GET ${API}/portfolio/orders`) {
       const ticker = url.searchParams.get('ticker');
       // Kalshi's `status` filter: resting, canceled or executed (one value).
       const status = url.searchParams.get('status');
-      return json(res, 200, { orders: [...orders.values()].filter((o) => (!ticker || o.ticker === ticker) && (!status || o.status === status)), cursor: '' });
+      return json(res, 200, { orders: [...orders.values()].filter((o) => (!ticker || o.ticker === ticker) && (!status || o.status === status)).map(kalshiOrderWire), cursor: '' });
+    }
+    const amend = new RegExp(`^${API}/portfolio/orders/([^/]+)/amend$`).exec(url.pathname);
+    if (amend && req.method === 'POST') {
+      const reply = amendKalshiOrder(amendDeps, amend[1]!, raw);
+      return json(res, reply.status, reply.body);
     }
     const one = new RegExp(`^${API}/portfolio/orders/([^/]+)$`).exec(url.pathname);
+    const eventOne = new RegExp(`^${API}/portfolio/events/orders/([^/]+)$`).exec(url.pathname);
     if (one && req.method === 'GET') {
       const o = orders.get(one[1]!);
-      return o ? json(res, 200, { order: o }) : error(res, 404, 'not_found', 'order not found');
+      return o ? json(res, 200, { order: kalshiOrderWire(o) }) : error(res, 404, 'not_found', 'order not found');
     }
-    if (one && req.method === 'DELETE') {
-      const o = orders.get(one[1]!);
+    if ((one ?? eventOne) && req.method === 'DELETE') {
+      const o = orders.get((one ?? eventOne)![1]!);
       if (!o) return error(res, 404, 'not_found', 'order not found');
       if (o.status !== 'resting') return error(res, 400, 'order_not_cancelable', `order is ${o.status}`);
       takeOffBook(o);
-      return json(res, 200, { order: o, reduced_by: o.remaining_count });
+      return eventOne ? json(res, 200, eventOrderCanceled(o, o.remaining_count, new Date())) : json(res, 200, { order: kalshiOrderWire(o), reduced_by: o.remaining_count });
     }
-    if (endpoint === `GET ${API}/portfolio/balance`) return json(res, 200, { balance });
+    if (endpoint === `GET ${API}/portfolio/balance`) return json(res, 200, kalshiBalanceWire(balance, new Date()));
     if (endpoint === `GET ${API}/portfolio/fills`) {
       // The cursor is an opaque position in our fill history (here: the index of the next fill).
       const ticker = url.searchParams.get('ticker');
@@ -495,7 +524,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       const limit = Math.min(Number(url.searchParams.get('limit') || '100'), 1000);
       const page = fills.slice(from).filter((f) => (!ticker || f.ticker === ticker) && (!orderId || f.order_id === orderId)).slice(0, limit);
       const next = page.length === limit ? fills.indexOf(page[page.length - 1]!) + 1 : fills.length;
-      return json(res, 200, { fills: page, cursor: String(next) });
+      return json(res, 200, { fills: page.map(kalshiFillWire), cursor: String(next) });
     }
     if (endpoint === `GET ${API}/portfolio/positions`) {
       // Kalshi's MarketPosition, the fields reconciliation reads: `position` is signed (+ YES, − NO
@@ -527,8 +556,8 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     const ob = new RegExp(`^${API}/markets/([^/]+)/orderbook$`).exec(url.pathname);
     if (ob && req.method === 'GET') {
       if (!books.has(ob[1]!)) return error(res, 404, 'market_not_found', 'no such market');
-      const { yes, no } = snapshotOf(ob[1]!);
-      return json(res, 200, { orderbook: { yes, no } });
+      const { yes, no } = fault?.kind === 'crossed_book' ? crossedSnapshotOf(ob[1]!) : snapshotOf(ob[1]!);
+      return json(res, 200, kalshiOrderbookWire({ yes, no }));
     }
     return error(res, 404, 'not_found', `no route ${endpoint}`);
   };
@@ -552,7 +581,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
         const sub: Subscription = { ws, sid: nextSid++, seq: 0, tickers: new Set((cmd.data.params.market_tickers ?? []).filter((t) => books.has(t))), fills: wantsFills };
         subscriptions.push(sub);
         ws.send(JSON.stringify({ id: cmd.data.id, type: 'subscribed', msg: { channel: wantsFills ? 'fill' : 'orderbook_delta', sid: sub.sid } }));
-        if (!wantsFills) for (const ticker of sub.tickers) send(sub, 'orderbook_snapshot', snapshotOf(ticker));
+        if (!wantsFills) for (const ticker of sub.tickers) send(sub, 'orderbook_snapshot', streamSnapshotOf(ticker));
       });
       ws.on('close', () => {
         const i = subscriptions.findIndex((x) => x.ws === ws);
@@ -575,6 +604,7 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
     requests,
     stop: async () => {
       for (const timer of expiryTimers) clearTimeout(timer);
+      faults.release();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((r) => server.close(() => r()));
     },
