@@ -1,7 +1,8 @@
 /**
  * The user-stream router: a long-running, heartbeating activity per venue that reads the venue's
  * private stream and pushes each fill into the workflow that owns the order, as an `orderUpdate`
- * signal. The owner comes from the ledger (client order id → intent id = workflow id); the update
+ * signal. The owner comes from the ledger (client order id → intent id = workflow id; for venues
+ * whose fills carry no client order id, such as Polymarket, the venue's order id); the update
  * carries the order as the venue has it after the fill (one REST lookup), so the workflow always
  * applies cumulative truth, never an increment it might count twice.
  *
@@ -15,6 +16,13 @@ import type { Fill, OrderRequest } from '../domain/order';
 import type { Venue } from '../domain/venue';
 import type { ExecutionVenues } from '../venues/execution';
 
+/** How a fill names its order: Kalshi and Coinbase by our client order id, Polymarket only by the venue's id (the order hash). */
+export interface OrderRef {
+  venue: Venue;
+  clientOrderId?: string;
+  venueOrderId: string;
+}
+
 export type UserStreamEvent = { type: 'connected' } | { type: 'fill'; fill: Fill } | { type: 'invalid'; reason: string };
 export interface UserStream {
   events(): AsyncGenerator<UserStreamEvent>;
@@ -24,8 +32,11 @@ export interface UserStream {
 export interface RouterDeps {
   /** Opens a venue's private stream (venues without one are simply not routed). */
   userStreams: Partial<Record<Venue, () => UserStream>>;
-  /** The workflow that owns a client order id, and the order's request, from the ledger. */
-  findOwner(clientOrderId: string): Promise<{ workflowId: string; request: OrderRequest } | undefined>;
+  /**
+   * The workflow that owns an order, and the order's request, from the ledger: by the fill's
+   * client order id when it has one, else by the venue's order id.
+   */
+  findOwner(ref: OrderRef): Promise<{ workflowId: string; request: OrderRequest } | undefined>;
   venues: ExecutionVenues;
   client: Client;
 }
@@ -54,8 +65,9 @@ export function createRouterActivities(deps: RouterDeps) {
             ctx.log.warn('user stream message rejected', { venue: input.venue, reason: event.reason });
             continue;
           }
-          if (event.type !== 'fill' || !event.fill.clientOrderId) continue;
-          const owner = await deps.findOwner(event.fill.clientOrderId);
+          if (event.type !== 'fill') continue;
+          const { clientOrderId, venueOrderId } = event.fill;
+          const owner = await deps.findOwner({ venue: input.venue, venueOrderId, ...(clientOrderId ? { clientOrderId } : {}) });
           if (!owner) continue; // not an order of ours the ledger knows yet: polling covers it
           const order = await venue.lookup(owner.request);
           if (!order) continue;

@@ -71,6 +71,15 @@ export async function findOrder(db: LedgerClient, clientOrderId: string) {
 }
 
 /**
+ * The order a venue knows by this id. For venues whose fills carry no client order id (Polymarket:
+ * the order hash is the id), this is how a fill finds its order. Venue order ids are unique per
+ * venue; the oldest row wins should two ever claim one.
+ */
+export async function findOrderByVenueOrderId(db: LedgerClient, venue: string, venueOrderId: string) {
+  return db.venueOrder.findFirst({ where: { venue, venueOrderId }, orderBy: { createdAt: 'asc' } });
+}
+
+/**
  * The unwind orders (leg "U") of an intent after a given attempt, summed: what operator flattens
  * have already taken off an UNHEDGED intent's exposure, and the last attempt number used.
  */

@@ -23,16 +23,24 @@ export interface VenueMark {
   carry: Record<string, unknown>;
 }
 
+/**
+ * A mark as read back, with the cash balance read with it. Reconcilers measure drift against this
+ * balance, not the `balances` table, which other writers (the balance refresh) keep current.
+ */
+export interface StoredVenueMark extends VenueMark {
+  recordedBalance?: string;
+}
+
 function markId(venue: string, seq: number): string {
   return `recon-mark:${venue}:${String(seq).padStart(12, '0')}`;
 }
 
-export async function latestVenueMark(db: LedgerClient, venue: string): Promise<VenueMark | undefined> {
+export async function latestVenueMark(db: LedgerClient, venue: string): Promise<StoredVenueMark | undefined> {
   const row = await db.auditEvent.findFirst({ where: { action: ACTION, id: { startsWith: `recon-mark:${venue}:` } }, orderBy: { id: 'desc' } });
   if (!row) return undefined;
-  const data = (row.data ?? {}) as { seq?: number; cursor?: string; carry?: Record<string, unknown> };
+  const data = (row.data ?? {}) as { seq?: number; cursor?: string; carry?: Record<string, unknown>; balance?: unknown };
   if (typeof data.seq !== 'number') throw new Error(`reconciliation mark ${row.id} has no sequence number`);
-  return { venue, seq: data.seq, ...(typeof data.cursor === 'string' ? { cursor: data.cursor } : {}), carry: data.carry ?? {} };
+  return { venue, seq: data.seq, ...(typeof data.cursor === 'string' ? { cursor: data.cursor } : {}), carry: data.carry ?? {}, ...(typeof data.balance === 'string' ? { recordedBalance: data.balance } : {}) };
 }
 
 /**

@@ -14,6 +14,17 @@ export async function withPg<T>(fn: (pg: PgClient) => Promise<T>): Promise<T> {
   }
 }
 
+/** Rows of one query against `url` (a database of its own, e.g. from `freshDatabase`), on a connection opened for it. */
+export async function sql<T extends object>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const pg = new PgClient({ connectionString: url });
+  await pg.connect();
+  try {
+    return (await pg.query<T>(text, params)).rows;
+  } finally {
+    await pg.end();
+  }
+}
+
 export async function countRows(table: string, where: string, params: unknown[]): Promise<number> {
   return withPg(async (pg) => {
     const { rows } = await pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE ${where}`, params);

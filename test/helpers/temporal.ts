@@ -10,6 +10,7 @@ import { closeExecutionVenues, executionVenuesForSimulator, streamingBookSourceF
 import { ensureRouter } from '../../clients/routers';
 import { createBreakerReporter } from '../../workers/breaker-reporter';
 import type { BreakerConfig } from '../../domain/breakers';
+import type { Venue } from '../../domain/venue';
 import { startVenueSimulator, type VenueSimulator, type VenueSimulatorOptions } from '../../venues/sim';
 import { testEnv, uniqueTaskQueue } from '../harness/env';
 
@@ -30,6 +31,12 @@ export interface TestWorkerContext {
   sim: VenueSimulator;
 }
 
+/** The names of the signals a workflow has received so far, in order (from its history). */
+export async function signalsReceived(client: Client, workflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).map((e) => e.workflowExecutionSignaledEventAttributes?.signalName).filter((n): n is string => !!n);
+}
+
 /** Runs `fn` while an in-process worker serves a private task queue, trading against its own simulator. */
 export async function withTestWorker<T>(
   prefix: string,
@@ -37,8 +44,8 @@ export async function withTestWorker<T>(
   opts: {
     databaseUrl?: string;
     simulator?: VenueSimulatorOptions;
-    /** Start the Kalshi user-stream router too. */
-    router?: boolean;
+    /** Start a user-stream router too: `true` for Kalshi's, or the venue whose. */
+    router?: boolean | Venue;
     /** Feed the governor's endpoint breakers from the adapters (off unless a test is about them). */
     breakers?: BreakerConfig;
     /** Feed the governor's daily-loss breaker with this cap (off unless a test is about it: it sums the whole ledger's day). */
@@ -71,7 +78,7 @@ export async function withTestWorker<T>(
     return await worker.runUntil(async () => {
       await ensureGovernor(client, { workflowId: governorId, taskQueue });
       // The router runs until cancelled; cancelled before the worker stops, so the run ends cleanly.
-      const router = opts.router ? await ensureRouter(client, { taskQueue, venue: 'kalshi' }) : undefined;
+      const router = opts.router ? await ensureRouter(client, { taskQueue, venue: opts.router === true ? 'kalshi' : opts.router }) : undefined;
       try {
         return await fn({ taskQueue, client, governorId, sim });
       } finally {

@@ -67,11 +67,14 @@ describe('Polymarket market channel', () => {
       const afterSell = asBook(await nextEvent(events, isBook('delta')));
       expect(sides(afterSell.book)).toEqual({ bids: [['0.52', '69.5']], asks: [['0.56', '180']] });
       expect(afterSell.hash).toBe(await restHash(sim.restBaseUrl));
+      // A bid below the book rests in it: a new 0.50 level of our 5.
       const resting = await adapter.submitOrder(order({ price: '0.50', quantity: '5' }));
       expect(resting.state).toBe('open');
+      const afterRest = asBook(await nextEvent(events, isBook('delta')));
+      expect(sides(afterRest.book)).toEqual({ bids: [['0.52', '69.5'], ['0.5', '5']], asks: [['0.56', '180']] });
       await adapter.submitOrder(order({ price: '0.56', quantity: '1' }));
       const afterLast = asBook(await nextEvent(events, isBook('delta')));
-      expect(sides(afterLast.book)).toEqual({ bids: [['0.52', '69.5']], asks: [['0.56', '179']] }); // the very next delta: the resting order changed nothing
+      expect(sides(afterLast.book)).toEqual({ bids: [['0.52', '69.5'], ['0.5', '5']], asks: [['0.56', '179']] });
       expect(sides(afterLast.book)).toEqual(await adapter.orderBook(TOKEN));
       expect(stream.invalid).toBe(0);
     } finally {
@@ -152,10 +155,14 @@ describe('Polymarket market channel', () => {
     // A handed-out book is never changed by later frames; duplicate levels and oversized frames are refused.
     const held = legacy?.type === 'book' ? legacy.book : undefined;
     expect(held).toBeDefined();
-    t.handle(JSON.stringify(change('A', '0.3', 'BUY', '1')));
+    t.handle(JSON.stringify({ ...change('A', '0.3', 'BUY', '1'), timestamp: '1700000000003' }));
     expect(held && sides(held)).toEqual({ bids: [['0.49', '5']], asks: [['0.52', '12.5']] });
     expect(t.handle(JSON.stringify(book('A', { bids: [{ price: '0.4', size: '1' }, { price: '.40', size: '2' }] })))).toEqual([{ type: 'invalid', reason: expect.stringContaining('listed twice') }]);
     expect(t.handle(JSON.stringify(book('A', { hash: 'x'.repeat(1024 * 1024) })))).toEqual([{ type: 'invalid', reason: expect.stringContaining('oversized') }]);
+    expect(sides(t.books.get('A')!).bids).toEqual([['0.49', '5'], ['0.3', '1']]);
+
+    // A message older than one already applied to the asset arrived out of order: a gap, not applied.
+    expect(t.handle(JSON.stringify(change('A', '0.3', 'BUY', '7')))).toEqual([{ type: 'gap', market: 'A', reason: 'message of 1700000000001 after one of 1700000000003: out of order' }]);
     expect(sides(t.books.get('A')!).bids).toEqual([['0.49', '5'], ['0.3', '1']]);
 
     // Recognised events the tracker does not use, and heartbeats, produce nothing; the venue's refusal is an error.

@@ -1,23 +1,16 @@
 /** The Polymarket adapter against the Polymarket simulator, over real HTTP on loopback. */
-import { privateKeyToAccount } from 'viem/accounts';
 import { clientOrderId } from '../../domain/client-order-id';
 import { orderRequestSchema, type OrderRequest } from '../../domain/order';
 import { PolymarketAdapter } from '../../venues/polymarket/adapter';
-import { startPolymarketSim, type PolymarketSim } from '../../venues/sim/polymarket/server';
+import type { PolymarketSim } from '../../venues/sim/polymarket/server';
+import { polymarketTestAccount as account, polymarketWithAdapter, stopWithAdapter } from '../helpers/venue-adapters';
 
-const account = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'); // test key only
 let sim: PolymarketSim;
 let adapter: PolymarketAdapter;
 let n = 0;
 
-beforeEach(async () => {
-  sim = await startPolymarketSim();
-  adapter = new PolymarketAdapter({ restBaseUrl: sim.restBaseUrl, account, credentials: sim.credentials });
-});
-afterEach(async () => {
-  await adapter.close();
-  await sim.stop();
-});
+beforeEach(async () => ({ sim, adapter } = await polymarketWithAdapter()));
+afterEach(() => stopWithAdapter(sim, adapter));
 
 const order = (over: Partial<OrderRequest> = {}): OrderRequest =>
   orderRequestSchema.parse({ venue: 'polymarket', market: '7132104567925221259', outcome: 'no', action: 'buy', price: '0.55', quantity: '25', timeInForce: 'GTC', clientOrderId: clientOrderId(`intent-pm-${++n}`, 'B', 1), ...over });

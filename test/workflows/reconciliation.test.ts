@@ -2,26 +2,15 @@
  * Reconciliation on real Temporal and PostgreSQL. Each test runs on its own migrated database so
  * it sees only the rows it made.
  */
-import { Client as PgClient } from 'pg';
 import { ensureReconciliationSchedule, runReconciliation } from '../../clients/reconciliation';
 import { governorState } from '../../clients/governor';
 import { startIntent } from '../../clients/intents';
 import { intentIdFor, parseIntent } from '../../domain/intent';
 import { createLedgerClient, recordIntent, reserveCapital } from '../../ledger';
 import { legwork } from '../helpers/cli';
-import { eventually, freshDatabase } from '../helpers/db';
+import { eventually, freshDatabase, sql } from '../helpers/db';
 import { sampleIntent } from '../helpers/intents';
 import { withTestWorker } from '../helpers/temporal';
-
-async function sql<T extends object>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const pg = new PgClient({ connectionString: url });
-  await pg.connect();
-  try {
-    return (await pg.query<T>(text, params)).rows;
-  } finally {
-    await pg.end();
-  }
-}
 
 async function seedIntent(url: string, tag: string, state: string): Promise<string> {
   const intent = parseIntent(sampleIntent(tag));

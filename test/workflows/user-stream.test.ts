@@ -3,7 +3,6 @@
  * as an `orderUpdate` signal; when the stream goes silent, the workflow's polling finds the fill.
  * The fill is real: another trader (the simulator's admin API) lifts our resting order.
  */
-import type { Client } from '@temporalio/client';
 import { startIntent } from '../../clients/intents';
 import type { IntentView } from '../../domain/intent-view';
 import type { VenueSimulator, VenueSimulatorOptions } from '../../venues/sim';
@@ -11,7 +10,7 @@ import { stateQuery } from '../../workflows';
 import { eventually } from '../helpers/db';
 import { sampleIntent } from '../helpers/intents';
 import { injectFault } from '../helpers/sim';
-import { withTestWorker } from '../helpers/temporal';
+import { signalsReceived, withTestWorker } from '../helpers/temporal';
 
 const KALSHI = 'FED-25DEC-T4.25';
 // Nothing offered at 43¢: leg A (buy YES at 43¢) rests until someone sells YES to it.
@@ -21,11 +20,6 @@ const restingBook = (): { simulator: VenueSimulatorOptions } => ({ simulator: { 
 async function liftOurBid(sim: VenueSimulator): Promise<void> {
   const res = await fetch(`${sim.describe().kalshi.adminUrl}/trade`, { method: 'POST', body: JSON.stringify({ ticker: KALSHI, side: 'no', action: 'buy', count: 25, price: 57 }) });
   expect(await res.json()).toEqual({ traded: 25 });
-}
-
-async function signalsReceived(client: Client, workflowId: string): Promise<string[]> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).map((e) => e.workflowExecutionSignaledEventAttributes?.signalName).filter((n): n is string => !!n);
 }
 
 describe('tracking a resting leg', () => {

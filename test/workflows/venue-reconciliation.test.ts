@@ -1,65 +1,24 @@
 /**
  * Kalshi venue reconciliation over real HTTP (the simulator on loopback) and real PostgreSQL: drift
  * injected at the venue is detected, classified, repaired where safe, and escalated otherwise.
- *
- * The activity runs on its own migrated database on the harness server (not the shared harness
- * database): reconcileLedger also releases stale reservations and reads every open order of the
- * ledger, which on the shared database would touch rows other test files are making.
+ * On its own migrated database, for the reasons test/helpers/reconciliation.ts gives.
  */
-import { Client as PgClient } from 'pg';
-import { createReconciliationActivities } from '../../activities/reconciliation';
 import { clientOrderId } from '../../domain/client-order-id';
 import { orderRequestSchema, type OrderRequest } from '../../domain/order';
 import { upsertOrder } from '../../ledger';
-import { KalshiAdapter } from '../../venues/kalshi/adapter';
-import { kalshiReconciler } from '../../venues/kalshi/reconciler';
-import { startVenueSimulator, type VenueSimulator } from '../../venues/sim';
-import { openIntentLedger } from '../../workers/ledger-wiring';
-import { freshDatabase } from '../helpers/db';
+import { sql } from '../helpers/db';
+import { venueReconciliationFixture } from '../helpers/reconciliation';
 
 const MARKET = 'FED-25DEC-T4.25';
-
-async function sql<T extends object>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const pg = new PgClient({ connectionString: url });
-  await pg.connect();
-  try {
-    return (await pg.query<T>(text, params)).rows;
-  } finally {
-    await pg.end();
-  }
-}
-
-async function admin(sim: VenueSimulator, path: string, body: object): Promise<unknown> {
-  const res = await fetch(`${sim.describe().kalshi.adminUrl}/${path}`, { method: 'POST', body: JSON.stringify(body) });
-  if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 const order = (over: Partial<OrderRequest>): OrderRequest =>
   orderRequestSchema.parse({ venue: 'kalshi', market: MARKET, outcome: 'yes', action: 'buy', timeInForce: 'GTC', price: '0.41', quantity: '10', clientOrderId: 'unset', ...over });
 
 describe('Kalshi venue reconciliation', () => {
-  let sim: VenueSimulator;
-  let adapter: KalshiAdapter;
-  let ledger: ReturnType<typeof openIntentLedger>;
-  let url: string;
-
-  beforeAll(async () => {
-    url = await freshDatabase('venuerecon');
-    sim = await startVenueSimulator();
-    const d = sim.describe().kalshi;
-    adapter = new KalshiAdapter({ restBaseUrl: d.restBaseUrl, credentials: { keyId: d.apiKeyId, privateKeyPem: d.privateKeyPem } });
-    ledger = openIntentLedger(url);
-  });
-  afterAll(async () => {
-    await ledger?.close();
-    await adapter?.close();
-    await sim?.stop();
-  });
+  const recon = venueReconciliationFixture('kalshi', { dbPrefix: 'venuerecon', runPrefix: 'venue-recon' });
 
   it('detects a missed fill, an unknown order fill and a balance change; repairs the first, escalates the rest, and is idempotent', async () => {
-    const { reconcileLedger } = createReconciliationActivities({ db: ledger.db, workflowFate: async () => ({ status: 'RUNNING' }), venues: [kalshiReconciler(adapter)] });
-    const run = (n: number) => reconcileLedger({ runId: `venue-recon-${n}`, trigger: 'manual' });
+    const { sim, adapter, ledger, url, run, admin } = recon;
 
     // First run: nothing to compare against yet; the balance (and empty positions) are recorded.
     expect(await run(1)).toMatchObject({ differences: [], findings: [] });
@@ -72,14 +31,14 @@ describe('Kalshi venue reconciliation', () => {
     const placed = await adapter.submitOrder(ours);
     expect(placed.state).toBe('open');
     await upsertOrder(ledger.db, { clientOrderId: ours.clientOrderId, venue: 'kalshi', venueOrderId: placed.venueOrderId, intentId: 'intent-venue-recon', market: MARKET, outcome: 'yes', action: 'buy', price: '0.41', quantity: '10', state: 'open' });
-    expect(await admin(sim, 'trade', { ticker: MARKET, side: 'yes', action: 'sell', count: 10, price: 41 })).toEqual({ traded: 10 });
+    expect(await admin('trade', { ticker: MARKET, side: 'yes', action: 'sell', count: 10, price: 41 })).toEqual({ traded: 10 });
 
     // (ii) An order Legwork never placed, taking 5 YES at 43¢ (taker fee ceil(0.07×5×0.43×0.57) = 0.09).
     const stray = order({ clientOrderId: 'placed-by-hand-1', price: '0.43', quantity: '5', timeInForce: 'IOC' });
     expect(await adapter.submitOrder(stray)).toMatchObject({ state: 'filled', filledQuantity: '5' });
 
     // (iii) Cash moves with no fill to explain it.
-    expect(await admin(sim, 'balance', { deltaCents: -1234 })).toEqual({ balance: 9_998_132 });
+    expect(await admin('balance', { deltaCents: -1234 })).toEqual({ balance: 9_998_132 });
 
     const second = await run(2);
     const ourFill = sim.kalshi.fills.find((f) => f.client_order_id === ours.clientOrderId)!;
@@ -125,6 +84,7 @@ describe('Kalshi venue reconciliation', () => {
   });
 
   it('the simulator filters orders by status', async () => {
+    const { adapter } = recon;
     const resting = order({ clientOrderId: clientOrderId('intent-venue-recon-status', 'A', 1), price: '0.30', quantity: '3' });
     const placed = await adapter.submitOrder(resting);
     expect((await adapter.openOrders()).map((o) => o.clientOrderId)).toContain(resting.clientOrderId);

@@ -7,7 +7,10 @@
  * `tick_size_change`, `last_trade_price` and, with `custom_feature_enabled`, `best_bid_ask`,
  * `new_market`, `market_resolved`. The client sends the text `PING` every 10 s and gets `PONG`.
  * There are no sequence numbers: a dropped connection means the books are unknown until the
- * fresh snapshots that resubscribing brings.
+ * fresh snapshots that resubscribing brings. Sizes are absolute, so a duplicated message changes
+ * nothing; a message older (by its `timestamp`) than one already applied to the same asset arrived
+ * out of order, which is treated as a gap: the frame is not applied and the stream reconnects for
+ * fresh snapshots (messages within one millisecond cannot be told apart this way).
  *
  * `price_change` exists in two shapes; both are accepted: the current one (since September 2025)
  * `{market, price_changes: [{asset_id, price, side, size, hash, best_bid, best_ask}], timestamp}`
@@ -19,12 +22,12 @@
  * but not verified (the venue's hashing of its book is not a published contract), and events
  * other than `book` / `price_change` are validated only as far as their `event_type` and ignored.
  */
-import WebSocket from 'ws';
 import { z } from 'zod';
 import { bookFromLevels, setSize, type Book } from '../../domain/book';
 import { Dec, decStr } from '../../domain/money';
 import { formatZodError } from '../../domain/validation';
 import { createEventQueue } from '../event-queue';
+import { keepPolymarketChannel } from './channel';
 
 /**
  * Feed limits (the same figures the other venue trackers use): a larger frame is rejected
@@ -88,6 +91,8 @@ export type PolymarketBookEvent =
   /** `market` is the asset (token) id the book is for; `conditionId` the venue's market. */
   | { type: 'book'; market: string; conditionId: string; book: Book; hash?: string; timestamp: string; from: 'snapshot' | 'delta' }
   | { type: 'invalid'; reason: string }
+  /** A message arrived out of order (older than one already applied): the stream resyncs. */
+  | { type: 'gap'; market: string; reason: string }
   /** The venue refused something we sent (it answers `INVALID OPERATION` in plain text). */
   | { type: 'error'; message: string }
   /** The connection dropped: every book is unknown until the next snapshot. */
@@ -113,6 +118,8 @@ const copyBook = (b: Book): Book => ({ bids: new Map(b.bids), asks: new Map(b.as
  */
 export function createPolymarketBookTracker() {
   const books = new Map<string, Book>();
+  /** Per asset, the venue timestamp (ms) of the last message applied. */
+  const applied = new Map<string, number>();
   return {
     books,
     handle(raw: string): PolymarketBookEvent[] {
@@ -130,11 +137,21 @@ export function createPolymarketBookTracker() {
 
       // Build every change on copies first; the tracker's books change only if the whole frame is good.
       const staged = new Map<string, Book>();
+      const stamps = new Map<string, number>();
+      const outOfOrder = (asset: string, timestamp: string): PolymarketBookEvent | undefined => {
+        const at = Number(timestamp);
+        const last = stamps.get(asset) ?? applied.get(asset);
+        if (last !== undefined && at < last) return { type: 'gap', market: asset.slice(0, 256), reason: `message of ${timestamp} after one of ${last}: out of order` };
+        stamps.set(asset, at);
+        return undefined;
+      };
       const out: Extract<PolymarketBookEvent, { type: 'book' }>[] = [];
       for (const m of Array.isArray(parsed.data) ? parsed.data : [parsed.data]) {
         if (m.event_type === 'book') {
           const dup = duplicatePrice(m.bids) ?? duplicatePrice(m.asks);
           if (dup !== undefined) return [invalid(`book for ${m.asset_id.slice(0, 256)}: price ${dup} listed twice on one side`)];
+          const late = outOfOrder(m.asset_id, m.timestamp);
+          if (late) return [late];
           const book = bookFromLevels(
             m.bids.map((l): [string, string] => [l.price, l.size]),
             m.asks.map((l): [string, string] => [l.price, l.size]),
@@ -149,6 +166,8 @@ export function createPolymarketBookTracker() {
             if (!book) {
               const current = books.get(c.asset_id);
               if (!current) continue; // no snapshot yet: nothing to apply it to
+              const late = outOfOrder(c.asset_id, m.timestamp);
+              if (late) return [late];
               book = copyBook(current);
               staged.set(c.asset_id, book);
             }
@@ -164,6 +183,7 @@ export function createPolymarketBookTracker() {
       const fresh = [...staged.keys()].filter((a) => !books.has(a)).length;
       if (books.size + fresh > MAX_BOOKS) return [invalid(`more than ${MAX_BOOKS} books`)];
       for (const [asset, book] of staged) books.set(asset, book);
+      for (const [asset, at] of stamps) if (staged.has(asset)) applied.set(asset, at);
       // An event's book is the state after its frame: later frames work on copies, never mutate it.
       return out;
     },
@@ -183,52 +203,27 @@ export interface PolymarketBookStreamOptions {
 
 /** Opens the market channel for `assetIds` and yields events until `close()`; reconnects after a drop. */
 export function polymarketBookStream(opts: PolymarketBookStreamOptions) {
-  let ws: WebSocket | undefined;
-  let ping: NodeJS.Timeout | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  const baseDelay = opts.reconnectDelayMs ?? 250;
-  let delay = baseDelay;
   let invalid = 0;
-  const events = createEventQueue<PolymarketBookEvent>({
-    limit: opts.queueLimit,
-    onClose: () => {
-      clearInterval(ping);
-      clearTimeout(retry);
-      ws?.close();
+  const events = createEventQueue<PolymarketBookEvent>({ limit: opts.queueLimit, onClose: () => channel.stop() });
+  const channel = keepPolymarketChannel({
+    wsUrl: opts.wsUrl,
+    subscription: JSON.stringify({ assets_ids: opts.assetIds, type: 'market' }),
+    pingIntervalMs: opts.pingIntervalMs,
+    reconnectDelayMs: opts.reconnectDelayMs,
+    connection: (socket) => {
+      // A tracker per connection: a new connection starts from fresh snapshots, never stale books.
+      const tracker = createPolymarketBookTracker();
+      return (text) => {
+        for (const event of tracker.handle(text)) {
+          if (event.type === 'invalid') invalid += 1;
+          events.push(event);
+          // Out of order: the books are unknown; a new connection starts from fresh snapshots.
+          if (event.type === 'gap') socket.terminate();
+        }
+      };
     },
+    onDrop: () => events.push({ type: 'disconnected' }),
   });
-
-  const connect = () => {
-    if (events.closed) return;
-    // A tracker per connection: a new connection starts from fresh snapshots, never stale books.
-    const tracker = createPolymarketBookTracker();
-    const socket = new WebSocket(opts.wsUrl);
-    ws = socket;
-    socket.on('open', () => {
-      delay = baseDelay;
-      socket.send(JSON.stringify({ assets_ids: opts.assetIds, type: 'market' }));
-      clearInterval(ping);
-      ping = setInterval(() => socket.readyState === socket.OPEN && socket.send('PING'), opts.pingIntervalMs ?? 10_000);
-      ping.unref();
-    });
-    socket.on('message', (data, isBinary) => {
-      for (const event of tracker.handle(isBinary ? '<binary frame>' : data.toString())) {
-        if (event.type === 'invalid') invalid += 1;
-        events.push(event);
-      }
-    });
-    socket.on('close', () => {
-      if (ws !== socket) return;
-      clearInterval(ping);
-      if (events.closed) return;
-      events.push({ type: 'disconnected' });
-      retry = setTimeout(connect, delay);
-      retry.unref();
-      delay = Math.min(delay * 2, 5_000);
-    });
-    socket.on('error', () => undefined); // 'close' follows and reconnects
-  };
-  connect();
 
   return {
     events: () => events.events(),

@@ -2,9 +2,15 @@
  * A Polymarket CLOB simulator on loopback: `POST /order` with an EIP-712 signed order (the
  * signature must recover to the order's signer, the L2 HMAC headers must verify), lookup by order
  * hash (`GET /data/order/{hash}`), cancel (`DELETE /order`), and the book (`GET /book`). The hash
- * is the order id, so a re-posted identical order is recognised, never taken twice. Orders fill
- * against a static book per token (takers pay no fee on this market); an independent order log
- * and an admin fault API as for the other venues.
+ * is the order id, so a re-posted identical order is recognised, never taken twice. Each token
+ * has a price-time book (../matching.ts) of other traders' liquidity and our resting orders: a
+ * posted order takes the other side best price first, first in first within a price, at each
+ * maker's price (our own resting orders included: a self-trade is not prevented), and a GTC/GTD
+ * remainder rests at the back of its level, visible in `GET /book` and on the market channel,
+ * until a later crossing order fills it (as maker), we cancel it, or a GTD order expires
+ * (`gtdSecurityThresholdSeconds`, the venue's 60, before its signed expiration). FOK is treated as
+ * FAK (what crosses fills, the rest is cancelled). No fees on these markets (0 bps, Polymarket's
+ * rule: account.ts). An independent order log and an admin fault API as for the other venues.
  *
  * The public market channel (`/ws/market`, as `wss://ws-subscriptions-clob.polymarket.com/ws/market`)
  * on the same server: the client sends `{"assets_ids": [...], "type": "market"}` once, then gets the
@@ -20,17 +26,24 @@
  * and no `book` re-sent after a trade (the venue does; here every change is a `price_change`);
  * unknown asset ids are silently skipped; the hash is a SHA-1 over this simulator's own summary
  * of the book, not the venue's algorithm; each token is its own market (condition id = token id).
- * Unfilled GTC remainders do not rest in the book (it changes only through what takers consume
- * and the admin liquidity below), so cancels change no level and send nothing. Heartbeats are not enforced (a silent client is
- * never dropped). The admin fault `ws_disconnect` (`POST /_sim/faults {"endpoint":"WS /ws/market",
- * "kind":"ws_disconnect"}`) drops every connected market-channel client at once, abruptly (no
- * close frame), as a network failure would; it is not queued, and `count` does not apply.
+ * Heartbeats are not enforced (a silent client is never dropped). Faults (venues/sim/faults.ts) act on every venue request, the public book and
+ * market reads included, and on the market channel "WS /ws/market" (`ws_disconnect` also on
+ * "WS /ws/user"); the channel has no sequence numbers, so it takes no `ws_seq_gap`.
  *
  * Admin API for the market world: `POST /_sim/markets {token_id}` lists a token with an empty book
  * (idempotent); `POST /_sim/liquidity {token_id, side, price, size}` sets other traders' total size
- * at one level (`size` "0" removes it) and sends the `price_change`. Since our orders never rest
- * here, every level is other traders' liquidity, so an absolute size is exact. A level that would
- * cross the other side is refused (409, book unchanged): the book holds no one who would trade it.
+ * at one level (`size` "0" removes theirs; our resting orders there stay) and sends the
+ * `price_change`s. Less is withdrawn newest first; more is a limit order of theirs: it trades with
+ * our resting orders it reaches (the answer's `traded`), then rests at the back of the level. A
+ * level that would cross other traders' liquidity on the other side is refused (409, book
+ * unchanged): the book holds no one who would trade it. `POST /_sim/trade {token_id, side, size,
+ * price, scope?}` is another trader's immediate-or-cancel order: with our resting orders only
+ * (default, answers `{traded}`), or with the whole book, price-time (`scope: "book"`, answers
+ * `{traded, oursTraded}`).
+ *
+ * Our account — API keys made with L1 auth, trades, open orders, balances, the user channel
+ * `/ws/user`, and the admin `/_sim/balance` — lives in account.ts (see there); this file calls it
+ * from its router and tells it of every order posted, matched and cancelled.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -38,11 +51,14 @@ import type { AddressInfo } from 'node:net';
 import { recoverTypedDataAddress } from 'viem';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { dec, decimalString, decStr, nonNegativeDecimalString, ZERO, type Dec } from '../../../domain/money';
+import { dec, decimalString, decStr, nonNegativeDecimalString, ZERO } from '../../../domain/money';
 import { fromPolymarketUnits } from '../../../domain/units';
 import { formatZodError } from '../../../domain/validation';
+import { createFaultRegistry, createFrameDelivery, STREAM_MESSAGE_FAULTS, swapSides, type FaultKind } from '../faults';
+import { levelChanges, MatchingBook, type BookSide, type BookView, type LevelView } from '../matching';
 import { polyHmacSignature } from '../../polymarket/auth';
 import { orderHash, orderTypedData, type PolymarketOrder } from '../../polymarket/order-signing';
+import { adminTradeSchema, createPolymarketAccount, WS_USER_PATH, type PolymarketAccount } from './account';
 
 const uint = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => BigInt(v));
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).transform((v) => v as `0x${string}`);
@@ -80,8 +96,6 @@ export interface PolySimOrder {
   created_at: number;
 }
 
-// ws_disconnect: acts at once on the market channel (see the header), never queued.
-const faultSchema = z.object({ endpoint: z.string(), kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_disconnect']), count: z.number().int().positive().default(1), retryAfterSeconds: z.number().int().optional() });
 
 export interface PolymarketSim {
   restBaseUrl: string;
@@ -89,10 +103,10 @@ export interface PolymarketSim {
   wsUrl: string;
   credentials: { key: string; secret: string; passphrase: string };
   orderLog: PolySimOrder[];
+  /** Our account at the venue: trades, balances, API keys, the user channel (account.ts). */
+  account: PolymarketAccount;
   stop(): Promise<void>;
 }
-
-type Level = { price: Dec; size: Dec };
 
 const WS_MARKET_PATH = '/ws/market';
 const assetIds = z.array(z.string().min(1)).max(500);
@@ -108,37 +122,79 @@ const liquiditySchema = z.object({
 });
 export type PolymarketSeedBook = { bids: [string, string][]; asks: [string, string][] };
 
-export async function startPolymarketSim(opts: { port?: number; books?: Record<string, PolymarketSeedBook> } = {}): Promise<PolymarketSim> {
+export async function startPolymarketSim(
+  opts: {
+    port?: number;
+    books?: Record<string, PolymarketSeedBook>;
+    /** Rows per page of `/data/orders` and `/data/trades` (default 100). */ pageSize?: number;
+    /** A GTD order leaves the book this long before its signed expiration (the venue's security threshold: 60). */ gtdSecurityThresholdSeconds?: number;
+  } = {},
+): Promise<PolymarketSim> {
   const credentials = { key: randomBytes(16).toString('hex'), secret: randomBytes(32).toString('base64'), passphrase: randomBytes(16).toString('hex') };
   const seed: Record<string, PolymarketSeedBook> = opts.books ?? { '7132104567925221259': { bids: [['0.52', '100']], asks: [['0.55', '40'], ['0.56', '200']] } };
-  const books = new Map<string, { bids: Level[]; asks: Level[] }>(
-    Object.entries(seed).map(([token, b]) => [token, { bids: b.bids.map(([p, s]) => ({ price: dec(p), size: dec(s) })), asks: b.asks.map(([p, s]) => ({ price: dec(p), size: dec(s) })) }]),
+  // One price-time book per listed token (matching.ts): other traders' liquidity and our resting orders.
+  const books = new Map<string, MatchingBook>(
+    Object.entries(seed).map(([token, b]) => {
+      const book = new MatchingBook();
+      for (const [p, size] of b.bids) book.addOthers('BUY', dec(p), dec(size));
+      for (const [p, size] of b.asks) book.addOthers('SELL', dec(p), dec(size));
+      return [token, book];
+    }),
   );
+  // Orders on a token that is not listed still rest (the simulator has always taken them), in a
+  // book of their own that no public read shows.
+  const unlisted = new Map<string, MatchingBook>();
+  const bookFor = (token: string) => books.get(token) ?? unlisted.get(token) ?? unlisted.set(token, new MatchingBook()).get(token)!;
+  const expiryTimers = new Set<NodeJS.Timeout>();
+  const gtdThresholdSeconds = opts.gtdSecurityThresholdSeconds ?? 60;
   const orders = new Map<string, PolySimOrder>();
-  const summary = (l: Level[]) => l.map((x) => ({ price: decStr(x.price), size: decStr(x.size) }));
+  // Our account: API keys (L1), trades, balances, the user channel (account.ts).
+  const account = createPolymarketAccount({ credentials, orders, pageSize: opts.pageSize });
+  const summary = (l: LevelView[]) => l.map((x) => ({ price: decStr(x.price), size: decStr(x.size) }));
+  /** A listed token's levels, best first on both sides (bids high to low, asks low to high). */
+  const sidesOf = (token: string) => {
+    const v = books.get(token)?.levels();
+    return { bids: v?.BUY ?? [], asks: v?.SELL ?? [] };
+  };
   /** A digest of the book's state (this simulator's own; the venue's algorithm is not public). */
   const bookHash = (token: string) => {
-    const b = books.get(token);
-    return createHash('sha1').update(JSON.stringify({ asset_id: token, bids: summary(b?.bids ?? []), asks: summary(b?.asks ?? []) })).digest('hex');
+    const b = sidesOf(token);
+    return createHash('sha1').update(JSON.stringify({ asset_id: token, bids: summary(b.bids), asks: summary(b.asks) })).digest('hex');
   };
   /** Resolved tokens: token id → whether it won. */
   const winners = new Map<string, boolean>();
   // The CLOB's market object (GET /markets/{condition_id}); the simulator lists each token as its
   // own market (condition id = token id), which is all settlement needs: closed, and the winner.
+  // Trading rules as the CLOB states them (numbers, as the venue sends them): a 0.01 tick, 5 shares
+  // minimum, no fees (bps), no end date known to the simulator.
   const marketOf = (token: string) => ({
     condition_id: token,
+    question_id: token,
+    active: !winners.has(token),
     closed: winners.has(token),
+    accepting_orders: !winners.has(token),
+    minimum_order_size: 5,
+    minimum_tick_size: 0.01,
+    maker_base_fee: 0,
+    taker_base_fee: 0,
+    end_date_iso: null,
+    neg_risk: false,
     tokens: [{ token_id: token, outcome: 'Yes', winner: winners.get(token) ?? false }],
   });
   const orderLog: PolySimOrder[] = [];
-  const faults: z.infer<typeof faultSchema>[] = [];
-  const takeFault = (endpoint: string) => {
-    const i = faults.findIndex((f) => f.endpoint === endpoint);
-    if (i < 0) return undefined;
-    const f = faults[i]!;
-    if (--f.count === 0) faults.splice(i, 1);
-    return f;
-  };
+  const WS_MARKET = `WS ${WS_MARKET_PATH}`;
+  const faults = createFaultRegistry({
+    http: ['http_429', 'http_5xx', 'slow', 'timeout', 'accept_then_drop', 'reject', 'crossed_book'],
+    ws: { [WS_MARKET]: ['crossed_book', 'stale_book', 'ws_duplicate', 'ws_out_of_order', 'ws_disconnect'], [`WS ${WS_USER_PATH}`]: ['ws_disconnect'] },
+    disconnect: (endpoint) => {
+      // The user channel's drop lives with the account (account.ts); the market channel's here.
+      if (endpoint !== WS_MARKET) return account.disconnectUserClients();
+      const clients = [...marketClients.keys()];
+      for (const ws of clients) ws.terminate();
+      return clients.length;
+    },
+  });
+  const deliver = createFrameDelivery();
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
   const server = http.createServer((req, res) => {
@@ -149,26 +205,26 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
 
   const authorised = (req: http.IncomingMessage, path: string, body: string): boolean => {
     const h = (n: string) => String(req.headers[n.toLowerCase()] ?? '');
-    if (h('POLY_API_KEY') !== credentials.key || h('POLY_PASSPHRASE') !== credentials.passphrase) return false;
+    const key = account.credentialsFor(h('POLY_API_KEY'));
+    if (!key || h('POLY_PASSPHRASE') !== key.passphrase) return false;
+    if (key.address && h('POLY_ADDRESS').toLowerCase() !== key.address.toLowerCase()) return false;
     const ts = Number(h('POLY_TIMESTAMP'));
     if (!Number.isFinite(ts) || Math.abs(Date.now() / 1000 - ts) > 30) return false;
-    return h('POLY_SIGNATURE') === polyHmacSignature(credentials.secret, h('POLY_TIMESTAMP'), req.method ?? 'GET', path, body || undefined);
+    return h('POLY_SIGNATURE') === polyHmacSignature(key.secret, h('POLY_TIMESTAMP'), req.method ?? 'GET', path, body || undefined);
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const endpoint = `${req.method} ${url.pathname}`;
-    if (url.pathname === '/_sim/faults' && req.method === 'POST') {
-      const parsed = faultSchema.safeParse(JSON.parse(raw || '{}'));
-      if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
-      if (parsed.data.kind === 'ws_disconnect') {
-        const clients = [...marketClients.keys()];
-        for (const ws of clients) ws.terminate();
-        return json(res, 200, { faults, disconnected: clients.length });
-      }
-      faults.push(parsed.data);
-      return json(res, 200, { faults });
+    if (url.pathname === '/_sim/faults') {
+      const answer = faults.admin(req.method, raw);
+      return json(res, answer.status, answer.body);
     }
+    // Every venue request may take a fault, the public reads included (the admin API never does).
+    const fault = url.pathname.startsWith('/_sim/') ? undefined : faults.take(endpoint);
+    faults.shapeAnswer(fault, res); // slow, timeout, accept_then_drop: the request is processed, the answer delayed, withheld or dropped
+    if (fault?.kind === 'http_429') return json(res, 429, { error: 'Too Many Requests' }, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+    if (fault?.kind === 'http_5xx') return json(res, 503, { error: 'service unavailable' });
     if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
     if (url.pathname === '/_sim/resolve' && req.method === 'POST') {
       const parsed = z.object({ token_id: z.string().min(1), winner: z.boolean() }).safeParse(JSON.parse(raw || '{}'));
@@ -182,7 +238,11 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
       // Idempotent: listing a token twice keeps its book (a restarted world must not wipe it).
       const created = !books.has(parsed.data.token_id);
-      if (created) books.set(parsed.data.token_id, { bids: [], asks: [] });
+      if (created) {
+        // Orders posted on the token before it was listed keep their place in its book.
+        books.set(parsed.data.token_id, unlisted.get(parsed.data.token_id) ?? new MatchingBook());
+        unlisted.delete(parsed.data.token_id);
+      }
       return json(res, created ? 201 : 200, marketOf(parsed.data.token_id));
     }
     if (url.pathname === '/_sim/liquidity' && req.method === 'POST') {
@@ -192,19 +252,23 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       const book = books.get(token);
       if (!book) return json(res, 404, { error: 'market not found' });
       const price = dec(parsed.data.price);
-      const size = dec(parsed.data.size);
-      const own = side === 'BUY' ? 'bids' : 'asks';
-      const crosses = size.gt(ZERO) && (side === 'BUY' ? book.asks.some((l) => l.price.lte(price)) : book.bids.some((l) => l.price.gte(price)));
-      if (crosses) return json(res, 409, { error: `price: ${parsed.data.price} would cross the ${side === 'BUY' ? 'asks' : 'bids'}` });
-      let level = book[own].find((l) => l.price.eq(price));
-      if (!level && size.isZero()) return json(res, 200, { token_id: token, side, price: decStr(price), size: '0' });
-      if (level) level.size = size;
-      else book[own].push((level = { price, size }));
-      // Matching walks each side best first (bids descending, asks ascending): keep it sorted.
-      book.bids = book.bids.filter((l) => l.size.gt(ZERO)).sort((a, b) => b.price.comparedTo(a.price));
-      book.asks = book.asks.filter((l) => l.size.gt(ZERO)).sort((a, b) => a.price.comparedTo(b.price));
-      publishPriceChange(token, side, [level]);
-      return json(res, 200, { token_id: token, side, price: decStr(price), size: decStr(size) });
+      const target = dec(parsed.data.size);
+      const others = book.othersAt(side, price);
+      const before = book.levels();
+      let traded = ZERO;
+      if (target.gt(others)) {
+        // More of other traders' size: a limit order of theirs. It may not cross other traders'
+        // liquidity (no one there would let it), but it takes our resting orders it reaches,
+        // best price then time, as any crossing order would; what is left rests at the back.
+        if (book.crosses(side, price, (e) => e.owner === 'others')) return json(res, 409, { error: `price: ${parsed.data.price} would cross the ${side === 'BUY' ? 'asks' : 'bids'}` });
+        const taken = book.match({ side, limitPrice: price, size: target.minus(others) }, (e) => e.owner === 'us');
+        traded = taken.filled;
+        if (taken.remaining.gt(ZERO)) book.addOthers(side, price, taken.remaining);
+        account.onOtherTraderTrade(token, side, price, taken.fills);
+      } else if (target.lt(others)) book.withdrawOthers(side, price, others.minus(target));
+      publishChanges(token, before);
+      // `size`: other traders' size there now (less than asked when some of it traded with ours).
+      return json(res, 200, { token_id: token, side, price: decStr(price), size: decStr(book.othersAt(side, price)), ...(traded.gt(ZERO) ? { traded: decStr(traded) } : {}) });
     }
     const market = /^\/markets\/([^/]+)$/.exec(url.pathname);
     if (market && req.method === 'GET') {
@@ -212,15 +276,52 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       return json(res, 200, marketOf(market[1]!));
     }
     if (endpoint === 'GET /book') {
-      const book = books.get(url.searchParams.get('token_id') ?? '');
-      if (!book) return json(res, 404, { error: 'market not found' });
       const token = url.searchParams.get('token_id') ?? '';
-      return json(res, 200, { asset_id: token, bids: summary(book.bids), asks: summary(book.asks), hash: bookHash(token), timestamp: String(Date.now()) });
+      if (!books.has(token)) return json(res, 404, { error: 'market not found' });
+      const book = sidesOf(token);
+      // Best last on both sides, as the CLOB sends them: clob-client's market-price helpers
+      // (calculateBuyMarketPrice / calculateSellMarketPrice) walk each side from its end.
+      const sides = { bids: summary([...book.bids].reverse()), asks: summary([...book.asks].reverse()) };
+      const lastTrade = account.trades.filter((t) => t.asset_id === token).at(-1);
+      const m = marketOf(token);
+      // clob-client's OrderBookSummary; last_trade_price is our own last trade here (the sim keeps no tape of other traders').
+      return json(res, 200, {
+        market: m.condition_id,
+        asset_id: token,
+        timestamp: String(Date.now()),
+        hash: bookHash(token),
+        ...(fault?.kind === 'crossed_book' ? swapSides(sides) : sides),
+        min_order_size: String(m.minimum_order_size),
+        tick_size: String(m.minimum_tick_size),
+        neg_risk: m.neg_risk,
+        last_trade_price: lastTrade?.price ?? '',
+      });
     }
+    // What clob-client reads before it builds an order (it refuses to sign without them): the
+    // market's fee rate in bps (`base_fee`, none on the sim's markets) and whether it trades on the
+    // neg-risk exchange (no: every sim market is on the plain CTF exchange).
+    if (endpoint === 'GET /fee-rate' || endpoint === 'GET /neg-risk') {
+      if (!books.has(url.searchParams.get('token_id') ?? '')) return json(res, 404, { error: 'market not found' });
+      return json(res, 200, endpoint === 'GET /fee-rate' ? { base_fee: 0 } : { neg_risk: false });
+    }
+    if (url.pathname === '/_sim/trade' && req.method === 'POST') {
+      // Another trader's immediate-or-cancel order (account.ts records what it did to us). By
+      // default it trades with our resting orders only, passing over other traders' (the admin
+      // shortcut for "someone crossed and hit us"); `scope: "book"` walks the whole book.
+      const parsed = adminTradeSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
+      const { token_id: token, side, scope } = parsed.data;
+      const book = bookFor(token);
+      const before = book.levels();
+      const taken = book.match({ side, limitPrice: dec(parsed.data.price), size: dec(parsed.data.size) }, scope === 'book' ? undefined : (e) => e.owner === 'us');
+      publishChanges(token, before);
+      const ours = account.onOtherTraderTrade(token, side, dec(parsed.data.price), taken.fills);
+      return json(res, 200, scope === 'book' ? { traded: decStr(taken.filled), oursTraded: decStr(ours) } : { traded: decStr(ours) });
+    }
+    if (account.handleAdmin(url, req, raw, res, json) || account.handlePublic(url, endpoint, res, json, (t) => books.has(t))) return;
+    if (await account.handleAuth(req, res, endpoint, json)) return;
     if (!authorised(req, url.pathname, raw)) return json(res, 401, { error: 'Unauthorized/Invalid api key' });
-    const fault = takeFault(endpoint);
-    if (fault?.kind === 'http_429') return json(res, 429, { error: 'Too Many Requests' }, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
-    if (fault?.kind === 'http_5xx') return json(res, 503, { error: 'service unavailable' });
+    if (account.handleAccount(url, endpoint, res, json)) return;
 
     if (endpoint === 'POST /order') {
       const parsed = postOrderSchema.safeParse(JSON.parse(raw || '{}'));
@@ -236,21 +337,15 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       const shares = fromPolymarketUnits(side === 'BUY' ? order.takerAmount : order.makerAmount);
       const usdc = fromPolymarketUnits(side === 'BUY' ? order.makerAmount : order.takerAmount);
       const price = dec(usdc).div(dec(shares));
-      const book = books.get(order.tokenId.toString());
-      let remaining = dec(shares);
-      const levels = side === 'BUY' ? book?.asks ?? [] : book?.bids ?? [];
-      const touched: Level[] = [];
-      for (const l of levels) {
-        if (remaining.isZero() || (side === 'BUY' ? l.price.gt(price) : l.price.lt(price))) break;
-        const n = l.size.lt(remaining) ? l.size : remaining;
-        l.size = l.size.minus(n);
-        remaining = remaining.minus(n);
-        if (n.gt(ZERO)) touched.push(l);
-      }
-      if (book) book[side === 'BUY' ? 'asks' : 'bids'] = levels.filter((l) => l.size.gt(ZERO));
-      // A BUY takes asks (SELL-side levels), a SELL takes bids (BUY-side levels).
-      publishPriceChange(order.tokenId.toString(), side === 'BUY' ? 'SELL' : 'BUY', touched);
-      const matched = dec(shares).minus(remaining);
+      const token = order.tokenId.toString();
+      const book = bookFor(token);
+      const before = book.levels();
+      // The taker walks the other side best price first, first in first within a price: other
+      // traders' liquidity and our own resting orders alike (a self-trade is not prevented: both
+      // sides of it are ours, as taker and as maker).
+      const taken = book.match({ side, limitPrice: price, size: dec(shares) });
+      const remaining = taken.remaining;
+      const matched = taken.filled;
       const o: PolySimOrder = {
         id,
         status: remaining.isZero() ? 'MATCHED' : parsed.data.orderType === 'FAK' || parsed.data.orderType === 'FOK' ? 'CANCELED' : 'LIVE',
@@ -266,19 +361,31 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
       };
       orders.set(id, o);
       orderLog.push(o);
-      if (fault?.kind === 'accept_then_drop') return void req.socket.destroy();
+      // A GTC/GTD remainder rests at the back of its price level, where later crossing orders find it.
+      if (o.status === 'LIVE') book.rest(side, price, { orderId: id, owner: 'us', size: remaining });
+      publishChanges(token, before);
+      account.onOrderPosted(o, taken.fills);
+      if (o.status === 'LIVE' && parsed.data.orderType === 'GTD' && order.expiration > 0n) {
+        // The venue takes a GTD order off the book a security threshold before its signed expiration.
+        const timer = setTimeout(() => {
+          expiryTimers.delete(timer);
+          if (o.status === 'LIVE') takeOffBook(o);
+        }, Math.max(0, (Number(order.expiration) - gtdThresholdSeconds) * 1000 - Date.now()));
+        timer.unref();
+        expiryTimers.add(timer);
+      }
       return json(res, 200, { success: true, errorMsg: '', orderID: id, status: o.status === 'MATCHED' ? 'matched' : 'live', transactionsHashes: [] });
     }
     const one = /^\/data\/order\/(0x[0-9a-fA-F]{64})$/.exec(url.pathname);
     if (one && req.method === 'GET') {
       const o = orders.get(one[1]!.toLowerCase()) ?? orders.get(one[1]!);
-      return o ? json(res, 200, o) : json(res, 404, { error: 'order not found' });
+      return o ? json(res, 200, account.orderRow(o)) : json(res, 404, { error: 'order not found' });
     }
     if (endpoint === 'DELETE /order') {
       const id = z.object({ orderID: z.string() }).parse(JSON.parse(raw || '{}')).orderID;
       const o = orders.get(id);
       if (!o || o.status !== 'LIVE') return json(res, 200, { canceled: [], not_canceled: { [id]: o ? `order is ${o.status}` : 'order not found' } });
-      o.status = 'CANCELED';
+      takeOffBook(o);
       return json(res, 200, { canceled: [id], not_canceled: {} });
     }
     return json(res, 404, { error: `no route ${endpoint}` });
@@ -286,30 +393,59 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
 
   // The public market channel. Each client's subscribed assets; set by its first message.
   const marketClients = new Map<WebSocket, Set<string> | undefined>();
-  const send = (ws: WebSocket, body: unknown) => {
-    if (ws.readyState === ws.OPEN) ws.send(typeof body === 'string' ? body : JSON.stringify(body));
-  };
+  const send = (ws: WebSocket, body: unknown, fault?: FaultKind) => deliver(ws, typeof body === 'string' ? body : JSON.stringify(body), fault);
   const bookEvent = (token: string) => {
-    const b = books.get(token)!;
+    const b = sidesOf(token);
     return { event_type: 'book', asset_id: token, market: marketOf(token).condition_id, bids: summary(b.bids), asks: summary(b.asks), hash: bookHash(token), timestamp: String(Date.now()) };
   };
+  /** The snapshot a subscriber gets; `crossed_book` swaps its sides (bids at the asks' prices and back). */
+  const streamBookEvent = (token: string) => {
+    const event = bookEvent(token);
+    return faults.take(WS_MARKET, { kinds: ['crossed_book'], market: token }) ? { ...event, ...swapSides(event) } : event;
+  };
+  /** `token`'s book changed since `before`: one `price_change` per side that changed. */
+  function publishChanges(token: string, before: BookView): void {
+    const book = books.get(token);
+    if (!book) return; // an unlisted token's book has no subscribers
+    const changes = levelChanges(before, book.levels());
+    for (const side of ['BUY', 'SELL'] as const) {
+      const changed = changes.filter((c) => c.side === side);
+      if (changed.length > 0) publishPriceChange(token, side, changed);
+    }
+  }
+  /** A resting order of ours leaves the book (cancel, GTD expiry): CANCELED, and the level shrinks. */
+  function takeOffBook(o: PolySimOrder): void {
+    const book = bookFor(o.asset_id);
+    const before = book.levels();
+    book.cancel(o.id);
+    o.status = 'CANCELED';
+    publishChanges(o.asset_id, before);
+    account.onOrderCancelled(o);
+  }
   /** Levels of one side of `token`'s book have new sizes (0 = gone): tell the subscribers. */
-  function publishPriceChange(token: string, side: 'BUY' | 'SELL', changed: Level[]): void {
-    const b = books.get(token);
-    if (!b || changed.length === 0) return;
-    const best = (l: Level[], pick: (a: Dec, c: Dec) => boolean, empty: string) => (l.length ? decStr(l.map((x) => x.price).reduce((a, c) => (pick(a, c) ? a : c))) : empty);
+  function publishPriceChange(token: string, side: BookSide, changed: LevelView[]): void {
+    if (!books.has(token) || changed.length === 0) return;
+    const b = sidesOf(token);
     const hash = bookHash(token);
     const event = {
       event_type: 'price_change',
       market: marketOf(token).condition_id,
-      price_changes: changed.map((l) => ({ asset_id: token, price: decStr(l.price), side, size: decStr(l.size), hash, best_bid: best(b.bids, (a, c) => a.gte(c), '0'), best_ask: best(b.asks, (a, c) => a.lte(c), '1') })),
+      price_changes: changed.map((l) => ({ asset_id: token, price: decStr(l.price), side, size: decStr(l.size), hash, best_bid: b.bids[0] ? decStr(b.bids[0].price) : '0', best_ask: b.asks[0] ? decStr(b.asks[0].price) : '1' })),
       timestamp: String(Date.now()),
     };
-    for (const [ws, assets] of marketClients) if (assets?.has(token)) send(ws, event);
+    // One fault per update, applied to every subscriber of it.
+    const fault = faults.take(WS_MARKET, { kinds: STREAM_MESSAGE_FAULTS, market: token });
+    if (fault?.kind === 'stale_book') {
+      // Withheld; after the last one the asset's book is re-sent whole.
+      if (fault.count === 0) for (const [ws, assets] of marketClients) if (assets?.has(token)) send(ws, bookEvent(token));
+      return;
+    }
+    for (const [ws, assets] of marketClients) if (assets?.has(token)) send(ws, event, fault?.kind);
   }
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://sim');
+    if (url.pathname === WS_USER_PATH) return account.handleUserUpgrade(req, socket, head);
     if (url.pathname !== WS_MARKET_PATH) {
       socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n\r\n${JSON.stringify({ error: `no websocket at ${url.pathname}` })}`);
       return;
@@ -331,7 +467,7 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
           if (!sub.success) return send(ws, 'INVALID OPERATION');
           const known = new Set(sub.data.assets_ids.filter((t) => books.has(t)));
           marketClients.set(ws, known);
-          if (sub.data.initial_dump !== false && known.size > 0) send(ws, [...known].map(bookEvent));
+          if (sub.data.initial_dump !== false && known.size > 0) send(ws, [...known].map(streamBookEvent));
           return;
         }
         const update = subscriptionUpdate.safeParse(msg);
@@ -339,7 +475,7 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
         const added = update.data.assets_ids.filter((t) => books.has(t) && !assets.has(t));
         if (update.data.operation === 'unsubscribe') for (const t of update.data.assets_ids) assets.delete(t);
         else for (const t of added) assets.add(t);
-        if (update.data.operation === 'subscribe' && added.length > 0) send(ws, added.map(bookEvent));
+        if (update.data.operation === 'subscribe' && added.length > 0) send(ws, added.map(streamBookEvent));
       });
       ws.on('close', () => marketClients.delete(ws));
       ws.on('error', () => marketClients.delete(ws));
@@ -353,9 +489,13 @@ export async function startPolymarketSim(opts: { port?: number; books?: Record<s
     wsUrl: `ws://127.0.0.1:${port}${WS_MARKET_PATH}`,
     credentials,
     orderLog,
+    account,
     stop: async () => {
+      faults.release();
+      for (const timer of expiryTimers) clearTimeout(timer);
       for (const ws of wss.clients) ws.terminate();
       for (const ws of marketClients.keys()) ws.terminate();
+      account.close();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
