@@ -4,20 +4,15 @@ import { orderRequestSchema, type OrderRequest } from '../../domain/order';
 import { VenueError } from '../../domain/venue-errors';
 import { CoinbaseAdapter } from '../../venues/coinbase/adapter';
 import { generateSimCoinbaseKey } from '../../venues/sim/coinbase/auth';
-import { startCoinbaseSim, type CoinbaseSim } from '../../venues/sim/coinbase/server';
+import type { CoinbaseSim } from '../../venues/sim/coinbase/server';
+import { coinbaseWithAdapter, stopWithAdapter } from '../helpers/venue-adapters';
 
 let sim: CoinbaseSim;
 let adapter: CoinbaseAdapter;
 let n = 0;
 
-beforeEach(async () => {
-  sim = await startCoinbaseSim();
-  adapter = new CoinbaseAdapter({ restBaseUrl: sim.restBaseUrl, credentials: sim.key });
-});
-afterEach(async () => {
-  await adapter.close();
-  await sim.stop();
-});
+beforeEach(async () => ({ sim, adapter } = await coinbaseWithAdapter()));
+afterEach(() => stopWithAdapter(sim, adapter));
 
 const order = (over: Partial<OrderRequest> = {}): OrderRequest =>
   orderRequestSchema.parse({ venue: 'coinbase', market: 'BTC-USD', action: 'buy', price: '97150.00', quantity: '0.3', timeInForce: 'GTC', clientOrderId: clientOrderId(`intent-cb-${++n}`, 'A', 1), ...over });

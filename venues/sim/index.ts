@@ -23,7 +23,7 @@ export interface SimulatorDescription {
   kalshi: { restBaseUrl: string; wsUrl: string; adminUrl: string; apiKeyId: string; privateKeyPem: string };
   /** walletPrivateKey: a throwaway key generated at start that signs the paper orders (EIP-712). */
   polymarket: { restBaseUrl: string; wsUrl: string; adminUrl: string; apiKey: string; apiSecret: string; apiPassphrase: string; walletPrivateKey: `0x${string}` };
-  coinbase: { restBaseUrl: string; adminUrl: string; apiKeyName: string; apiPrivateKeyPem: string };
+  coinbase: { restBaseUrl: string; wsUrl: string; adminUrl: string; apiKeyName: string; apiPrivateKeyPem: string };
   /** Only when a market world runs: which Kalshi and Polymarket listings are the same outcome. */
   world?: { mapping: MarketMapping };
 }
@@ -62,6 +62,7 @@ export async function startVenueSimulator(opts: VenueSimulatorOptions = {}): Pro
     },
     coinbase: {
       restBaseUrl: coinbase.restBaseUrl,
+      wsUrl: coinbase.wsUrl,
       adminUrl: `${new URL(coinbase.restBaseUrl).origin}/_sim`,
       apiKeyName: coinbase.key.keyName,
       apiPrivateKeyPem: coinbase.key.privateKeyPem,

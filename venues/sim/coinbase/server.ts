@@ -2,9 +2,10 @@
  * A Coinbase Advanced Trade simulator on loopback: the REST paths Legwork uses, with the real
  * JSON shapes, ES256 JWT verification (Coinbase's 401 otherwise), `client_order_id` idempotency
  * (re-posting returns the existing order), a spot book per product that fills marketable limit
- * orders (partially where depth runs out), balances, fills, an independent order log, and fault
- * injection through an admin API. Matching here is deliberately small (price levels, best first);
- * the shared matching engine replaces it when the simulator core lands.
+ * orders (partially where depth runs out), the book over REST (`GET /product_book`), balances,
+ * fills, an independent order log, and fault injection through an admin API. Matching here is
+ * deliberately small (price levels, best first); the shared matching engine replaces it when the
+ * simulator core lands.
  *
  * Admin API for the market world: `POST /_sim/liquidity {product_id, bids, asks}` replaces other
  * traders' quotes for a listed product with the levels given (`[price, size]` decimal strings) and
@@ -20,7 +21,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { dec, decStr, positiveDecimalString, ZERO, type Dec } from '../../../domain/money';
 import { formatZodError } from '../../../domain/validation';
+import { createFaultRegistry, createFrameDelivery, STREAM_MESSAGE_FAULTS, swapSides, type ArmedFault, type FaultKind } from '../faults';
+import { handleAccountAdmin, handleAccountRoute } from './account';
 import { generateSimCoinbaseKey, verifyCoinbaseJwt, type SimCoinbaseKey } from './auth';
+import { bookFill, createRestingQueue, TAKER_FEE, type CoinbaseSimCore, type Level, type SimFill, type SimOrder } from './core';
+import { coinbaseOrderWire } from './order-wire';
+import { snakeCaseBody, snakeCaseQuery } from './snake-case';
+import { heartbeatEvent, userChannelOrder } from './user-channel';
 
 const API = '/api/v3/brokerage';
 
@@ -35,45 +42,11 @@ const createOrderSchema = z.object({
   }),
 });
 
-export interface SimOrder {
-  order_id: string;
-  client_order_id: string;
-  product_id: string;
-  side: 'BUY' | 'SELL';
-  order_configuration: Record<string, unknown>;
-  status: 'OPEN' | 'FILLED' | 'CANCELLED' | 'EXPIRED' | 'FAILED';
-  base_size: string;
-  limit_price: string;
-  filled_size: string;
-  average_filled_price: string;
-  total_fees: string;
-  created_time: string;
-}
+export type { SimFill, SimOrder } from './core';
 
-export interface SimFill {
-  trade_id: string;
-  order_id: string;
-  product_id: string;
-  side: 'BUY' | 'SELL';
-  price: string;
-  size: string;
-  commission: string;
-  liquidity_indicator: 'TAKER' | 'MAKER';
-  trade_time: string;
-}
-
-const faultSchema = z.object({
-  endpoint: z.string().min(1), // "POST /api/v3/brokerage/orders"
-  kind: z.enum(['http_429', 'http_5xx', 'accept_then_drop', 'reject', 'ws_seq_gap']),
-  count: z.number().int().positive().default(1),
-  retryAfterSeconds: z.number().int().nonnegative().optional(),
-});
-type Fault = z.infer<typeof faultSchema>;
-
-interface Level {
-  price: Dec;
-  size: Dec;
-}
+/** Fault streams (venues/sim/faults.ts): the public level2 channel and our orders' user channel. */
+const WS_LEVEL2 = 'WS level2';
+const WS_USER = 'WS user';
 
 const quoteLevels = z
   .array(z.tuple([positiveDecimalString, positiveDecimalString]))
@@ -93,8 +66,6 @@ export interface CoinbaseSim {
   stop(): Promise<void>;
 }
 
-const TAKER_FEE = dec('0.012');
-
 export type CoinbaseSeedBook = { bids: [string, string][]; asks: [string, string][] };
 const DEFAULT_BOOKS: Record<string, CoinbaseSeedBook> = { 'BTC-USD': { bids: [['97000.00', '1']], asks: [['97100.00', '0.5'], ['97200.00', '1']] } };
 
@@ -109,26 +80,23 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
   const byClientId = new Map<string, SimOrder>();
   const fills: SimFill[] = [];
   const orderLog: SimOrder[] = [];
-  const faults: Fault[] = [];
-
-  const takeFault = (endpoint: string): Fault | undefined => {
-    const i = faults.findIndex((f) => f.endpoint === endpoint && f.count > 0);
-    if (i < 0) return undefined;
-    const f = faults[i]!;
-    f.count -= 1;
-    if (f.count === 0) faults.splice(i, 1);
-    return f;
-  };
+  const faults = createFaultRegistry({
+    http: ['http_429', 'http_5xx', 'slow', 'timeout', 'accept_then_drop', 'reject', 'crossed_book'],
+    ws: { [WS_LEVEL2]: ['crossed_book', 'stale_book', 'ws_seq_gap', 'ws_duplicate', 'ws_out_of_order', 'ws_disconnect'], [WS_USER]: ['ws_disconnect'] },
+    disconnect: (endpoint) => {
+      const sockets = [...wsClients].filter(([, s]) => (endpoint === WS_USER ? s.user !== undefined : s.products.size > 0)).map(([ws]) => ws);
+      for (const ws of sockets) ws.terminate();
+      return sockets.length;
+    },
+  });
+  const deliver = createFrameDelivery();
 
   // ---- level2 channel: one sequence_num per connection; updates carry the absolute new quantity ----
-  const wsClients = new Map<WebSocket, { seq: number; products: Set<string> }>();
-  const sendWs = (ws: WebSocket, state: { seq: number }, channel: string, events: unknown[]) => {
-    const gap = faults.findIndex((f) => f.kind === 'ws_seq_gap');
-    if (gap >= 0) {
-      state.seq += 1; // a message the client never sees
-      takeFault(faults[gap]!.endpoint);
-    }
-    ws.send(JSON.stringify({ channel, client_id: '', timestamp: new Date().toISOString(), sequence_num: state.seq++, events }));
+  // `user`: the products whose orders of ours this connection follows on the `user` channel (empty: all).
+  const wsClients = new Map<WebSocket, { seq: number; products: Set<string>; user?: Set<string> }>();
+  const sendWs = (ws: WebSocket, state: { seq: number }, channel: string, events: unknown[], fault?: FaultKind) => {
+    if (fault === 'ws_seq_gap') state.seq += 1; // a message the client never sees
+    deliver(ws, JSON.stringify({ channel, client_id: '', timestamp: new Date().toISOString(), sequence_num: state.seq++, events }), fault);
   };
   const l2Snapshot = (product: string) => {
     const book = books.get(product)!;
@@ -137,17 +105,38 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
       ...book.asks.map((l) => ({ side: 'offer', event_time: new Date().toISOString(), price_level: decStr(l.price), new_quantity: decStr(l.size) })),
     ];
   };
+  /** The snapshot a subscriber gets; `crossed_book` swaps its sides (bids quoted at the asks' prices and back). */
+  const l2SnapshotEvent = (product: string, fault?: ArmedFault) => {
+    const updates = l2Snapshot(product);
+    return { type: 'snapshot', product_id: product, updates: fault?.kind === 'crossed_book' ? updates.map((u) => ({ ...u, side: u.side === 'bid' ? 'offer' : 'bid' })) : updates };
+  };
   const emitLevel = (product: string, side: 'bid' | 'offer', price: Dec, size: Dec) => {
+    // One fault per update, applied to every subscriber of it.
+    const fault = faults.take(WS_LEVEL2, { kinds: STREAM_MESSAGE_FAULTS, market: product });
     for (const [ws, state] of wsClients) {
       if (!state.products.has(product)) continue;
-      sendWs(ws, state, 'l2_data', [{ type: 'update', product_id: product, updates: [{ side, event_time: new Date().toISOString(), price_level: decStr(price), new_quantity: decStr(size) }] }]);
+      if (fault?.kind === 'stale_book') {
+        // Withheld, sequence unbroken; after the last one the product's book is re-sent whole, once
+        // the change being made is complete (a liquidity replace emits before it swaps the book in).
+        if (fault.count === 0) queueMicrotask(() => sendWs(ws, state, 'l2_data', [l2SnapshotEvent(product)]));
+        continue;
+      }
+      sendWs(ws, state, 'l2_data', [{ type: 'update', product_id: product, updates: [{ side, event_time: new Date().toISOString(), price_level: decStr(price), new_quantity: decStr(size) }] }], fault?.kind);
     }
   };
 
+  const orderChanged = (order: SimOrder) => {
+    for (const [ws, state] of wsClients) {
+      if (!state.user || (state.user.size > 0 && !state.user.has(order.product_id))) continue;
+      sendWs(ws, state, 'user', [{ type: 'update', orders: [userChannelOrder(order)] }]);
+    }
+  };
+
+  // Takes other traders' quotes for what is left of the order (an edit may run it again), then a GTC remainder rests.
   const execute = (order: SimOrder, ioc: boolean, fok: boolean) => {
     const book = books.get(order.product_id);
     const limit = dec(order.limit_price);
-    let remaining = dec(order.base_size);
+    let remaining = dec(order.base_size).minus(dec(order.filled_size));
     const levels = order.side === 'BUY' ? book?.asks ?? [] : book?.bids ?? [];
     const crosses = (l: Level) => (order.side === 'BUY' ? l.price.lte(limit) : l.price.gte(limit));
     const available = levels.filter(crosses).reduce((a, l) => a.plus(l.size), ZERO);
@@ -155,30 +144,20 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
       order.status = 'CANCELLED';
       return;
     }
-    let notional = ZERO;
-    let filled = ZERO;
+    const at = new Date().toISOString();
     for (const level of levels) {
       if (remaining.isZero() || !crosses(level)) break;
       const size = level.size.lt(remaining) ? level.size : remaining;
       level.size = level.size.minus(size);
       emitLevel(order.product_id, order.side === 'BUY' ? 'offer' : 'bid', level.price, level.size);
       remaining = remaining.minus(size);
-      filled = filled.plus(size);
-      notional = notional.plus(size.times(level.price));
-      const fee = size.times(level.price).times(TAKER_FEE);
-      fills.push({ trade_id: randomUUID(), order_id: order.order_id, product_id: order.product_id, side: order.side, price: decStr(level.price), size: decStr(size), commission: decStr(fee), liquidity_indicator: 'TAKER', trade_time: new Date().toISOString() });
+      bookFill(core, order, size, level.price, 'TAKER', at);
     }
     if (book) book[order.side === 'BUY' ? 'asks' : 'bids'] = levels.filter((l) => l.size.gt(0));
-    const [base, quote] = order.product_id.split('-') as [string, string];
-    const fees = notional.times(TAKER_FEE);
-    const sign = order.side === 'BUY' ? 1 : -1;
-    balances.set(base, (balances.get(base) ?? ZERO).plus(filled.times(sign)));
-    balances.set(quote, (balances.get(quote) ?? ZERO).minus(notional.times(sign)).minus(fees));
-    order.filled_size = decStr(filled);
-    order.average_filled_price = filled.isZero() ? '0' : decStr(notional.div(filled));
-    order.total_fees = decStr(fees);
     order.status = remaining.isZero() ? 'FILLED' : ioc ? 'CANCELLED' : 'OPEN';
+    if (order.status === 'OPEN') core.resting.enqueue(order);
   };
+  const core: CoinbaseSimCore = { orders, fills, balances, books, resting: createRestingQueue(orders), execute, emitLevel, orderChanged };
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -195,11 +174,9 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const endpoint = `${req.method} ${url.pathname}`;
-    if (url.pathname === '/_sim/faults' && req.method === 'POST') {
-      const parsed = faultSchema.safeParse(JSON.parse(raw || '{}'));
-      if (!parsed.success) return json(res, 400, { error: 'INVALID_FAULT', message: formatZodError(parsed.error) });
-      faults.push(parsed.data);
-      return json(res, 200, { faults });
+    if (url.pathname === '/_sim/faults') {
+      const answer = faults.admin(req.method, raw);
+      return json(res, answer.status, answer.body);
     }
     if (url.pathname === '/_sim/orders') return json(res, 200, { orders: orderLog });
     if (url.pathname === '/_sim/liquidity' && req.method === 'POST') {
@@ -218,11 +195,17 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
       book.asks = next.asks;
       return json(res, 200, { product_id: product, bids: parsed.data.bids, asks: parsed.data.asks });
     }
+    const admin = handleAccountAdmin(core, req.method ?? 'GET', url, raw);
+    if (admin) return json(res, admin.status, admin.body);
 
     const auth = await verifyCoinbaseJwt(req.headers.authorization, key, { method: req.method ?? 'GET', host: req.headers.host ?? '', path: url.pathname }, Math.floor(Date.now() / 1000));
     if (!auth.ok) return json(res, 401, { error: 'UNAUTHENTICATED', message: auth.reason });
+    // The official SDK sends camelCase fields and query names; every route below reads snake_case (snake-case.ts).
+    raw = snakeCaseBody(raw);
+    snakeCaseQuery(url);
 
-    const fault = takeFault(endpoint);
+    const fault = faults.take(endpoint);
+    faults.shapeAnswer(fault, res); // slow, timeout, accept_then_drop: the request is processed, the answer delayed, withheld or dropped
     if (fault?.kind === 'http_429') return json(res, 429, { error: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests' }, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
     if (fault?.kind === 'http_5xx') return json(res, 503, { error: 'UNAVAILABLE', message: 'Service unavailable' });
 
@@ -246,36 +229,48 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
             base_size: cfg.base_size,
             limit_price: cfg.limit_price,
             filled_size: '0',
+            filled_value: '0',
             average_filled_price: '0',
             total_fees: '0',
+            number_of_fills: '0',
             created_time: new Date().toISOString(),
+            edit_history: [],
           };
           orders.set(o.order_id, o);
           byClientId.set(o.client_order_id, o);
           orderLog.push(o);
           execute(o, kind === 'sor_limit_ioc', kind === 'limit_limit_fok');
+          orderChanged(o);
           return o;
         })();
       if (!order) return json(res, 200, { success: false, failure_reason: 'UNKNOWN_FAILURE_REASON', error_response: { error: 'INSUFFICIENT_FUND', message: 'Insufficient balance in source account' } });
-      if (fault?.kind === 'accept_then_drop') {
-        req.socket.destroy(); // the order exists; the client never hears
-        return;
-      }
       return json(res, 200, { success: true, success_response: { order_id: order.order_id, product_id: order.product_id, side: order.side, client_order_id: order.client_order_id }, order_configuration: order.order_configuration });
     }
     const historical = new RegExp(`^${API}/orders/historical/([^/]+)$`).exec(url.pathname);
     if (req.method === 'GET' && historical && historical[1] !== 'batch' && historical[1] !== 'fills') {
       const order = orders.get(historical[1]!);
-      return order ? json(res, 200, { order }) : json(res, 404, { error: 'NOT_FOUND', message: 'order not found' });
+      return order ? json(res, 200, { order: coinbaseOrderWire(order) }) : json(res, 404, { error: 'NOT_FOUND', message: 'order not found' });
     }
-    if (endpoint === `GET ${API}/orders/historical/batch`) {
-      const wanted = url.searchParams.getAll('order_ids');
-      return json(res, 200, { orders: wanted.length ? wanted.flatMap((id) => (orders.has(id) ? [orders.get(id)!] : [])) : [...orders.values()], has_next: false, cursor: '' });
+    if (endpoint === `GET ${API}/product_book`) {
+      const product = url.searchParams.get('product_id') ?? '';
+      const book = books.get(product);
+      if (!book) return json(res, 404, { error: 'NOT_FOUND', message: `product ${product || '(no product_id)'} not found` });
+      const limitParam = url.searchParams.get('limit') ?? '';
+      const limit = limitParam === '' ? undefined : Number(limitParam);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) return json(res, 400, { error: 'INVALID_ARGUMENT', message: `limit: expected a positive whole number, got ${JSON.stringify(limitParam.slice(0, 40))}` });
+      // Best first on both sides, at most `limit` levels each (the whole book without one).
+      const wire = (levels: Level[], better: (a: Level, b: Level) => number) =>
+        levels
+          .filter((l) => l.size.gt(0))
+          .sort(better)
+          .slice(0, limit)
+          .map((l) => ({ price: decStr(l.price), size: decStr(l.size) }));
+      const sides = { bids: wire(book.bids, (a, b) => b.price.comparedTo(a.price)), asks: wire(book.asks, (a, b) => a.price.comparedTo(b.price)) };
+      return json(res, 200, { pricebook: { product_id: product, ...(fault?.kind === 'crossed_book' ? swapSides(sides) : sides), time: new Date().toISOString() } });
     }
-    if (endpoint === `GET ${API}/orders/historical/fills`) {
-      const orderId = url.searchParams.get('order_id');
-      return json(res, 200, { fills: fills.filter((f) => !orderId || f.order_id === orderId), cursor: '' });
-    }
+    // Order listing, fills, accounts, products, edit (account.ts).
+    const routed = handleAccountRoute(core, req.method ?? 'GET', url, raw);
+    if (routed) return json(res, routed.status, routed.body);
     if (endpoint === `POST ${API}/orders/batch_cancel`) {
       const ids = z.object({ order_ids: z.array(z.string()) }).parse(JSON.parse(raw || '{}')).order_ids;
       return json(res, 200, {
@@ -284,16 +279,9 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
           if (!o) return { success: false, failure_reason: 'UNKNOWN_CANCEL_ORDER', order_id: id };
           if (o.status !== 'OPEN') return { success: false, failure_reason: 'INVALID_CANCEL_REQUEST', order_id: id };
           o.status = 'CANCELLED';
+          orderChanged(o);
           return { success: true, failure_reason: 'UNKNOWN_CANCEL_FAILURE_REASON', order_id: id };
         }),
-      });
-    }
-    if (endpoint === `GET ${API}/accounts`) {
-      return json(res, 200, {
-        accounts: [...balances.entries()].map(([currency, v]) => ({ uuid: `acct-${currency}`, currency, available_balance: { value: decStr(v), currency }, hold: { value: '0', currency } })),
-        has_next: false,
-        cursor: '',
-        size: balances.size,
       });
     }
     return json(res, 404, { error: 'NOT_FOUND', message: `no route ${endpoint}` });
@@ -302,9 +290,13 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
   // WebSocket: subscriptions carry a JWT (no uri claim); a bad one gets an error message.
   const wss = new WebSocketServer({ server, path: '/ws' });
   wss.on('connection', (ws) => {
-    const state = { seq: 0, products: new Set<string>() };
+    const state: { seq: number; products: Set<string>; user?: Set<string> } = { seq: 0, products: new Set<string>() };
     wsClients.set(ws, state);
-    ws.on('close', () => wsClients.delete(ws));
+    let heartbeat: NodeJS.Timeout | undefined;
+    ws.on('close', () => {
+      wsClients.delete(ws);
+      clearInterval(heartbeat);
+    });
     ws.on('message', (data) => {
       void (async () => {
         const sub = z
@@ -313,10 +305,22 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
         if (!sub.success) return ws.send(JSON.stringify({ type: 'error', message: formatZodError(sub.error) }));
         const auth = await verifyCoinbaseJwt(sub.data.jwt ? `Bearer ${sub.data.jwt}` : undefined, key, null, Math.floor(Date.now() / 1000));
         if (!auth.ok) return ws.send(JSON.stringify({ type: 'error', message: `authentication failure: ${auth.reason}` }));
-        if (sub.data.channel === 'heartbeats') return;
+        if (sub.data.channel === 'heartbeats') {
+          // One heartbeat a second per connection, however often it is asked for, as Coinbase does.
+          let counter = 0;
+          heartbeat ??= setInterval(() => ws.readyState === ws.OPEN && sendWs(ws, state, 'heartbeats', [heartbeatEvent(counter++)]), 1000).unref();
+          return;
+        }
+        if (sub.data.channel === 'user') {
+          // Our orders: a snapshot of the open ones, then an update on every change (all products when none is named).
+          state.user = new Set(sub.data.product_ids);
+          const open = [...orders.values()].filter((o) => o.status === 'OPEN' && (state.user!.size === 0 || state.user!.has(o.product_id)));
+          sendWs(ws, state, 'user', [{ type: 'snapshot', orders: open.map(userChannelOrder) }]);
+          return;
+        }
         for (const product of sub.data.product_ids.filter((p) => books.has(p))) {
           state.products.add(product);
-          sendWs(ws, state, 'l2_data', [{ type: 'snapshot', product_id: product, updates: l2Snapshot(product) }]);
+          sendWs(ws, state, 'l2_data', [l2SnapshotEvent(product, faults.take(WS_LEVEL2, { kinds: ['crossed_book'], market: product }))]);
         }
       })();
     });
@@ -331,10 +335,11 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
     key,
     orderLog,
     stop: async () => {
+      faults.release();
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-export type { Fault as CoinbaseSimFault };
+export type { ArmedFault as CoinbaseSimFault } from '../faults';
