@@ -53,6 +53,25 @@ const envSchema = z.object({
   LEGWORK_SIGNAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** The day's realized-loss cap (USD); the risk governor halts everything once it is reached. */
   LEGWORK_DAILY_LOSS_CAP: z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal amount, e.g. "500"').default('500'),
+  /** How often each worker reads every venue's balances into the ledger (and the `balance:<venue>` breakers). */
+  LEGWORK_BALANCE_REFRESH_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** Available cash below this on a venue opens its `balance:<venue>` breaker (REDUCING); 0 turns the floor off. */
+  LEGWORK_MIN_VENUE_BALANCE: z.string().regex(/^\d+(\.\d+)?$/, 'a decimal amount of 0 or more, e.g. "250"').default('0'),
+  /**
+   * Market data recorded as JSONL (venues/recording.ts) into this folder, one file set per worker
+   * run; unset or empty: nothing is recorded. `npm start` sets `<data>/marketdata` unless it is set.
+   */
+  LEGWORK_RECORD_DIR: z.string().optional().transform((d) => (d === '' ? undefined : d)),
+  /** A recording file rotates past this size (MiB). */
+  LEGWORK_RECORD_MAX_FILE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
+  /** A feed's market comes back to the stream only after its stream book has been known this long again. */
+  LEGWORK_FEED_HOLD_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
+  /** How often a feed polls the markets its stream does not serve (REST, one market at a time). */
+  LEGWORK_FEED_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /** A stream with no message for this long is resynced (reopened for fresh snapshots). */
+  LEGWORK_FEED_STALE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
+  /** Stream events queued per feed; a burst past it drops them and forces a resync. */
+  LEGWORK_FEED_QUEUE_LIMIT: z.coerce.number().int().min(10).max(1_000_000).default(1_000),
   /** Feed the governor's per-endpoint circuit breakers from this worker's venue requests. */
   LEGWORK_ENDPOINT_BREAKERS: z.enum(['on', 'off']).default('on'),
   /** Path of a prebuilt workflow bundle (tests, fast restarts); otherwise workflows are bundled at start. */

@@ -20,7 +20,14 @@ export interface LegworkMetrics {
   rateInFlight: Gauge<'venue'>;
   feedUnknownMarkets: Gauge<'venue'>;
   feedReads: Counter<'source'>;
+  feedMode: Gauge<'venue'>;
+  feedStaleness: Gauge<'venue'>;
+  feedGaps: Counter<'venue'>;
+  feedResyncs: Counter<'venue'>;
+  feedDropped: Counter<'venue'>;
   reconciliationDifferences: Counter<'kind' | 'severity' | 'repaired'>;
+  venueBalance: Gauge<'venue' | 'asset' | 'kind'>;
+  balanceRefreshAge: Gauge<'venue'>;
 }
 
 export function createMetrics(): LegworkMetrics {
@@ -46,6 +53,11 @@ export function createMetrics(): LegworkMetrics {
     rateBlockedMs: new Gauge({ name: 'legwork_rate_blocked_ms', help: 'How long the endpoint is still held back after a 429 (Retry-After / AIMD)', labelNames: ['venue', 'endpoint'], ...reg }),
     feedUnknownMarkets: new Gauge({ name: 'legwork_feed_unknown_markets', help: 'Mapped markets whose stream book is unknown (never synced, or dropped by a gap or disconnect)', labelNames: ['venue'], ...reg }),
     feedReads: new Counter({ name: 'legwork_feed_reads_total', help: 'Signal-loop book reads by source: stream, or REST (fallback)', labelNames: ['source'], ...reg }),
+    feedMode: new Gauge({ name: 'legwork_feed_mode', help: "A venue feed's mode: 0 stream, 1 hybrid (some markets polled), 2 poll (stream down)", labelNames: ['venue'], ...reg }),
+    feedStaleness: new Gauge({ name: 'legwork_feed_staleness_seconds', help: "Seconds since the venue's stream last delivered a book", labelNames: ['venue'], ...reg }),
+    feedGaps: new Counter({ name: 'legwork_feed_gaps_total', help: 'Sequence gaps and disconnects on the venue stream (its books lost until fresh snapshots)', labelNames: ['venue'], ...reg }),
+    feedResyncs: new Counter({ name: 'legwork_feed_resyncs_total', help: 'Resyncs the feed forced (queue overflow, silent stream)', labelNames: ['venue'], ...reg }),
+    feedDropped: new Counter({ name: 'legwork_feed_dropped_total', help: 'Stream events dropped by a full feed queue', labelNames: ['venue'], ...reg }),
     rateInFlight: new Gauge({ name: 'legwork_rate_in_flight', help: 'Venue requests in flight', labelNames: ['venue'], ...reg }),
     orderOutcomes: new Counter({ name: 'legwork_order_outcomes_total', help: 'Leg orders submitted, by venue and the state the venue answered with', labelNames: ['venue', 'outcome'], ...reg }),
     reconciliationDifferences: new Counter({
@@ -54,6 +66,9 @@ export function createMetrics(): LegworkMetrics {
       labelNames: ['kind', 'severity', 'repaired'],
       ...reg,
     }),
+    // Prometheus samples are floats: an export for dashboards; decisions read the ledger's exact decimals.
+    venueBalance: new Gauge({ name: 'legwork_venue_balance', help: 'Venue balance per asset from the last balance refresh (kind: available or total)', labelNames: ['venue', 'asset', 'kind'], ...reg }),
+    balanceRefreshAge: new Gauge({ name: 'legwork_venue_balance_age_seconds', help: "Seconds since the venue's balances were last read successfully (updated at every refresh)", labelNames: ['venue'], ...reg }),
   };
 }
 

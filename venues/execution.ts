@@ -14,15 +14,22 @@ import { dec, decStr, ONE } from '../domain/money';
 import type { Venue } from '../domain/venue';
 import { VenueError } from '../domain/venue-errors';
 import { CoinbaseAdapter } from './coinbase/adapter';
+import { coinbaseReconciler } from './coinbase/reconciler';
+import { coinbaseUserStream } from './coinbase/user-stream';
 import type { EndpointOutcome, PostingPolicy } from './http/client';
 import type { RateGovernor } from './rate-governor';
 import { KalshiAdapter } from './kalshi/adapter';
 import { kalshiUserStream } from './kalshi/user-stream';
+import { polymarketUserStream } from './polymarket/user-stream';
 import type { RouterDeps } from '../activities/user-stream-router';
 import type { VenueReconciler } from '../activities/reconciliation';
 import { kalshiReconciler } from './kalshi/reconciler';
+import { polymarketReconciler } from './polymarket/reconciler';
 import { marketMappingSchema, type MarketMapping } from './sim/world';
-import { streamingBookSource, type FeedHealth } from './streaming-books';
+import { streamingBookSource, type FeedHealth, type FeedTuning } from './streaming-books';
+import { feedMarketsFor, feedSourcesForSimulator } from './feed-streams';
+import type { FeedStore } from './feed-store';
+import type { Recorder } from './recording';
 import type { BookSource } from '../activities/signal-loop';
 import { PolymarketAdapter } from './polymarket/adapter';
 import type { SimulatorDescription } from './sim';
@@ -139,13 +146,23 @@ export function executionVenuesFor({ kalshi, polymarket, coinbase }: PaperAdapte
       (market) => polymarket.resolution(market),
       async (market, _outcome, action) => touchOf(await polymarket.orderBook(market), action),
     ),
-    coinbase: executionVenue('coinbase', coinbase, (id) => coinbase.cancelOrder(id)),
+    // Spot has no outcome: the touch is the product's book (`GET /product_book`), best level only.
+    coinbase: executionVenue('coinbase', coinbase, (id) => coinbase.cancelOrder(id), undefined, async (market, _outcome, action) => touchOf(await coinbase.orderBook(market, 1), action)),
   };
 }
 
-/** PAPER mode: the simulator's private user streams (Kalshi's `fill` channel), for the router. */
+/**
+ * PAPER mode: the simulator's private user streams, for the router: Kalshi's `fill` channel and
+ * Polymarket's user channel (`/ws/user`, next to the market channel's `/ws/market`).
+ */
 export function userStreamsForSimulator(sim: SimulatorDescription): RouterDeps['userStreams'] {
-  return { kalshi: () => kalshiUserStream({ wsUrl: sim.kalshi.wsUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } }) };
+  return {
+    kalshi: () => kalshiUserStream({ wsUrl: sim.kalshi.wsUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem } }),
+    polymarket: () =>
+      polymarketUserStream({ wsUrl: new URL('/ws/user', sim.polymarket.wsUrl).toString(), credentials: { key: sim.polymarket.apiKey, secret: sim.polymarket.apiSecret, passphrase: sim.polymarket.apiPassphrase } }),
+    // Coinbase's `user` channel, on the same WebSocket as level2.
+    coinbase: () => coinbaseUserStream({ wsUrl: sim.coinbase.wsUrl, credentials: { keyName: sim.coinbase.apiKeyName, privateKeyPem: sim.coinbase.apiPrivateKeyPem } }),
+  };
 }
 
 type Book = { bids: [string, string][]; asks: [string, string][] };
@@ -176,7 +193,7 @@ const simulatorDescriptionSchema = z.object({
     apiPassphrase: z.string().min(1),
     walletPrivateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((k) => k as `0x${string}`),
   }),
-  coinbase: z.object({ restBaseUrl: z.url(), adminUrl: z.url(), apiKeyName: z.string().min(1), apiPrivateKeyPem: z.string().min(1) }),
+  coinbase: z.object({ restBaseUrl: z.url(), wsUrl: z.url(), adminUrl: z.url(), apiKeyName: z.string().min(1), apiPrivateKeyPem: z.string().min(1) }),
   world: z.object({ mapping: marketMappingSchema }).optional(),
 });
 
@@ -209,31 +226,45 @@ function adaptersFor(sim: SimulatorDescription, shared?: PaperAdapters): { adapt
 /** PAPER mode: the venue reconcilers daily and start-up reconciliation run against the simulator. */
 export function venueReconcilersForSimulator(sim: SimulatorDescription, shared?: PaperAdapters): { reconcilers: VenueReconciler[]; close(): Promise<void> } {
   const { adapters, close } = adaptersFor(sim, shared);
-  return { reconcilers: [kalshiReconciler(adapters.kalshi)], close };
-}
-
-/** PAPER mode: the books the signal loop reads, from the simulator's REST endpoints. */
-export function bookSourceForSimulator(sim: SimulatorDescription, shared?: PaperAdapters): { books: BookSource; close(): Promise<void> } {
-  const { adapters, close } = adaptersFor(sim, shared);
-  return { books: { kalshiYesBook: (ticker) => adapters.kalshi.orderBook(ticker), polymarketBook: (token) => adapters.polymarket.orderBook(token) }, close };
+  return { reconcilers: [kalshiReconciler(adapters.kalshi), polymarketReconciler(adapters.polymarket), coinbaseReconciler(adapters.coinbase)], close };
 }
 
 /**
- * PAPER mode: the signal loop's books from the simulator's market-data streams for the mapped
- * markets, with its REST books as the fallback (venues/streaming-books.ts).
+ * PAPER mode: the books the signal loop reads, from the simulator's REST endpoints (Kalshi YES
+ * books by ticker, Polymarket token books, Coinbase product books).
  */
-export function streamingBookSourceForSimulator(sim: SimulatorDescription, mapping: MarketMapping, shared?: PaperAdapters): { books: BookSource; health(): FeedHealth; close(): Promise<void> } {
+export function bookSourceForSimulator(sim: SimulatorDescription, shared?: PaperAdapters): { books: BookSource; close(): Promise<void> } {
+  const { adapters, close } = adaptersFor(sim, shared);
+  const books: BookSource = {
+    book: (venue, market) => (venue === 'kalshi' ? adapters.kalshi.orderBook(market) : venue === 'polymarket' ? adapters.polymarket.orderBook(market) : adapters.coinbase.orderBook(market)),
+  };
+  return { books, close };
+}
+
+/**
+ * PAPER mode: the signal loop's books from the simulator's market-data feeds for the mapped
+ * markets and Coinbase's BTC-USD, one feed per venue, with its REST books as the fallback
+ * (venues/streaming-books.ts); `recorder` records every book event the feeds apply.
+ */
+export function streamingBookSourceForSimulator(
+  sim: SimulatorDescription,
+  mapping: MarketMapping,
+  shared?: PaperAdapters,
+  opts: { recorder?: Recorder; tuning?: FeedTuning; store?: FeedStore } = {},
+): { books: BookSource; health(): FeedHealth; store: FeedStore; close(): Promise<void> } {
   const rest = bookSourceForSimulator(sim, shared);
   const streams = streamingBookSource({
-    kalshi: { wsUrl: sim.kalshi.wsUrl, credentials: { keyId: sim.kalshi.apiKeyId, privateKeyPem: sim.kalshi.privateKeyPem }, tickers: mapping.pairs.map((p) => p.kalshi.ticker) },
-    polymarket: { wsUrl: sim.polymarket.wsUrl, tokenIds: mapping.pairs.flatMap((p) => [p.polymarket.yesTokenId, p.polymarket.noTokenId]) },
+    sources: feedSourcesForSimulator(sim, rest.books),
+    markets: feedMarketsFor(mapping),
     fallback: rest.books,
+    ...opts,
   });
   return {
     books: streams.books,
     health: () => streams.health(),
+    store: streams.store,
     close: async () => {
-      streams.close();
+      await streams.close();
       await rest.close();
     },
   };

@@ -17,10 +17,14 @@ import { activityDependencies } from './dependencies';
 import { pollGovernorMetrics } from './governor-metrics';
 import { pollLedgerAndRateMetrics } from './ledger-metrics';
 import { openIntentLedger } from './ledger-wiring';
-import { closeExecutionVenues, streamingBookSourceForSimulator, executionVenuesFor, paperAdapters, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
+import { closeExecutionVenues, executionVenuesFor, paperAdapters, readSimulatorDescription, userStreamsForSimulator, venueReconcilersForSimulator } from '../venues/execution';
 import path from 'node:path';
 import { READY_EVENT } from './worker-process';
 import { createBreakerReporter } from './breaker-reporter';
+import { feedTuningFrom, startFeedHostForSimulator } from './feed-host';
+import { createRecorder } from '../venues/recording';
+import { balanceSourcesFor, startBalanceRefresher } from './balance-refresh';
+import { ledgerBankroll } from './bankroll';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -40,14 +44,42 @@ async function main(): Promise<void> {
   const venues = adapters ? executionVenuesFor(adapters) : {};
   const userStreams = sim ? userStreamsForSimulator(sim) : {};
   const venueReconcilers = sim ? venueReconcilersForSimulator(sim, adapters) : undefined;
-  // The signal loop trades the simulator's market world, when one runs.
-  // Books from the market-data streams, REST where a stream book is unknown or stale.
-  const books = sim?.world ? streamingBookSourceForSimulator(sim, sim.world.mapping, adapters) : undefined;
-  const signalLoop = sim?.world && books ? { mapping: sim.world.mapping, books: books.books, feedHealth: books.health, dataHealth: { governorId: config.LEGWORK_GOVERNOR_ID }, scansFile: path.join(config.dataDir, 'scans.jsonl') } : undefined;
   const metrics = createMetrics();
+  // The signal loop trades the simulator's market world, when one runs: one feed per venue and the
+  // loop itself run on this process's feed host, sharing its book store (workers/feed-host.ts).
+  const recorder = sim?.world && config.LEGWORK_RECORD_DIR ? createRecorder({ dir: config.LEGWORK_RECORD_DIR, maxFileBytes: config.LEGWORK_RECORD_MAX_FILE_MB * 1024 * 1024 }) : undefined;
+  const loopDeps = { dataHealth: { governorId: config.LEGWORK_GOVERNOR_ID }, scansFile: path.join(config.dataDir, 'scans.jsonl'), bankroll: ledgerBankroll(ledger.db) };
+  const feedHost = sim?.world
+    ? await startFeedHostForSimulator({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        sharedTaskQueue: config.LEGWORK_TASK_QUEUE,
+        sim,
+        mapping: sim.world.mapping,
+        ...(adapters ? { adapters } : {}),
+        loop: { ...loopDeps, client, taskQueue: config.LEGWORK_TASK_QUEUE, metrics },
+        ...(recorder ? { recorder } : {}),
+        tuning: feedTuningFrom(config),
+        metrics,
+        identity: `${process.pid}@${os.hostname()}`,
+      })
+    : undefined;
+  const signalLoop = feedHost ? { ...loopDeps, mapping: feedHost.loop.mapping, books: feedHost.loop.books, feedHealth: feedHost.store.health, feedHost: feedHost.info } : undefined;
   const metricsServer = config.LEGWORK_METRICS_PORT ? await startMetricsServer(config.LEGWORK_METRICS_PORT, metrics) : undefined;
   const governorPoller = pollGovernorMetrics(client, config.LEGWORK_GOVERNOR_ID, metrics);
   const ledgerPoller = pollLedgerAndRateMetrics(metrics, ledger.db, venues);
+  // Every venue's balances into the ledger (the signal loop's bankroll), the gauges and the `balance:<venue>` breakers.
+  const balanceRefresh = adapters
+    ? startBalanceRefresher({
+        sources: balanceSourcesFor(adapters),
+        db: ledger.db,
+        everyMs: config.LEGWORK_BALANCE_REFRESH_MS,
+        minAvailable: config.LEGWORK_MIN_VENUE_BALANCE,
+        governor: { client, governorId: config.LEGWORK_GOVERNOR_ID },
+        metrics,
+        onError: (venue, err) => log.warn({ venue, error: err instanceof Error ? err.message : String(err) }, 'balance refresh or its breaker event failed'),
+      })
+    : undefined;
   try {
     const worker = await createLegworkWorker({
       connection,
@@ -55,6 +87,7 @@ async function main(): Promise<void> {
       taskQueue: config.LEGWORK_TASK_QUEUE,
       ...activityDependencies({ ledger, client, governorId: config.LEGWORK_GOVERNOR_ID, venues, userStreams, venueReconcilers: venueReconcilers?.reconcilers, dailyLossCap: config.LEGWORK_DAILY_LOSS_CAP }),
       metrics,
+      logger: createLogger('activities', { level: config.LEGWORK_LOG_LEVEL }),
       ...(signalLoop ? { signalLoop } : {}),
       workflowBundleCode: config.LEGWORK_WORKFLOW_BUNDLE ? fs.readFileSync(config.LEGWORK_WORKFLOW_BUNDLE, 'utf8') : undefined,
       identity: `${process.pid}@${os.hostname()}`,
@@ -72,10 +105,12 @@ async function main(): Promise<void> {
   } finally {
     governorPoller.stop();
     ledgerPoller.stop();
+    await balanceRefresh?.stop();
     await metricsServer?.close();
     await closeExecutionVenues(venues);
     await venueReconcilers?.close();
-    await books?.close();
+    await feedHost?.close();
+    await recorder?.close();
     await ledger.close();
     await clientConnection.close();
     await connection.close();

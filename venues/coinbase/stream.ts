@@ -2,7 +2,8 @@
  * Coinbase Advanced Trade `level2` over WebSocket: a JWT on each subscription, every message
  * carrying a per-connection `sequence_num`; `l2_data` events are a `snapshot` then `update`s whose
  * `new_quantity` is the absolute size at a level (0 removes it). A missed sequence number means
- * the books are unknown: the stream reports the gap and reconnects for fresh snapshots.
+ * the books are unknown: the stream reports the gap and reconnects for fresh snapshots. A
+ * connection that drops on its own is reported (`disconnected`) and reconnected the same way.
  */
 import WebSocket from 'ws';
 import { createEventQueue } from '../event-queue';
@@ -25,7 +26,9 @@ export type CoinbaseBookEvent =
   | { type: 'book'; product: string; book: Book; from: 'snapshot' | 'update' }
   | { type: 'gap'; expected: number; got: number }
   | { type: 'invalid'; reason: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The connection dropped (not closed by us after a gap): every book is unknown until the reconnect's snapshots. */
+  | { type: 'disconnected' };
 
 /** Distinct products a tracker keeps books for. */
 const MAX_PRODUCTS = 10_000;
@@ -145,9 +148,9 @@ export function createCoinbaseBookTracker() {
   };
 }
 
-export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseCredentials; products: string[] }) {
+export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseCredentials; products: string[]; /** Bound of the event queue (oldest dropped past it). */ queueLimit?: number }) {
   let ws: WebSocket | undefined;
-  const events = createEventQueue<CoinbaseBookEvent>({ onClose: () => ws?.close() });
+  const events = createEventQueue<CoinbaseBookEvent>({ limit: opts.queueLimit, onClose: () => ws?.close() });
   const push = (e: CoinbaseBookEvent) => events.push(e);
 
   const connect = () => {
@@ -155,7 +158,12 @@ export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseC
     // Frames far beyond the tracker's limit close the socket (and reconnect) rather than fill memory.
     const socket = new WebSocket(opts.wsUrl, { maxPayload: 4 * MAX_FEED_MESSAGE_BYTES });
     ws = socket;
+    // Closed by us after a gap, which was reported already: not a second loss. Only a connection
+    // that opened can have served books; a failed reconnect attempt lost nothing more.
+    let gapped = false;
+    let opened = false;
     socket.on('open', async () => {
+      opened = true;
       for (const channel of ['level2', 'heartbeats']) {
         socket.send(JSON.stringify({ type: 'subscribe', product_ids: opts.products, channel, jwt: await buildCoinbaseJwt(opts.credentials, null) }));
       }
@@ -164,15 +172,27 @@ export function coinbaseBookStream(opts: { wsUrl: string; credentials: CoinbaseC
       for (const event of tracker.handle(data.toString())) {
         push(event);
         // Sequence numbers are per connection: a new one starts from snapshots.
-        if (event.type === 'gap') socket.close();
+        if (event.type === 'gap') {
+          gapped = true;
+          socket.close();
+        }
       }
     });
     socket.on('close', () => {
-      if (!events.closed) setTimeout(connect, 100).unref();
+      if (events.closed) return;
+      if (opened && !gapped) push({ type: 'disconnected' });
+      setTimeout(connect, 100).unref();
     });
     socket.on('error', () => undefined);
   };
   connect();
 
-  return { events: () => events.events(), close: () => events.close() };
+  return {
+    events: () => events.events(),
+    close: () => events.close(),
+    /** Events dropped because the consumer fell behind the queue bound. */
+    get dropped() {
+      return events.dropped;
+    },
+  };
 }

@@ -2,7 +2,8 @@
  * Kalshi market data over WebSocket (`/trade-api/ws/v2`, signed upgrade): `orderbook_snapshot`
  * then `orderbook_delta` per subscription, each with a `seq`. Messages are validated with zod;
  * a malformed one is reported and skipped, never half-applied. A `seq` gap means the book is
- * unknown: the stream says so and resubscribes for a fresh snapshot. Consumers iterate events.
+ * unknown: the stream says so and resubscribes for a fresh snapshot; a dropped connection is
+ * reported (`disconnected`) and reconnected the same way. Consumers iterate events.
  */
 import WebSocket from 'ws';
 import { createEventQueue } from '../event-queue';
@@ -24,7 +25,9 @@ const messageSchema = z.discriminatedUnion('type', [
 export type KalshiBookEvent =
   | { type: 'book'; market: string; book: Book; seq: number; from: 'snapshot' | 'delta' }
   | { type: 'gap'; market?: string; expected: number; got: number }
-  | { type: 'invalid'; reason: string };
+  | { type: 'invalid'; reason: string }
+  /** The connection dropped: every book is unknown until the reconnect's snapshots. */
+  | { type: 'disconnected' };
 
 const cents = (c: number) => decStr(dec(String(c)).div(100));
 
@@ -136,9 +139,9 @@ export function createKalshiBookTracker(resubscribe: () => void) {
 }
 
 /** Opens the stream and yields events until `close()`. */
-export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCredentials; markets: string[] }) {
+export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCredentials; markets: string[]; /** Bound of the event queue (oldest dropped past it). */ queueLimit?: number }) {
   let ws: WebSocket | undefined;
-  const events = createEventQueue<KalshiBookEvent>({ onClose: () => ws?.close() });
+  const events = createEventQueue<KalshiBookEvent>({ limit: opts.queueLimit, onClose: () => ws?.close() });
   const push = (e: KalshiBookEvent) => events.push(e);
 
   const connect = () => {
@@ -147,18 +150,33 @@ export function kalshiBookStream(opts: { wsUrl: string; credentials: KalshiCrede
     ws = new WebSocket(opts.wsUrl, { headers: kalshiHeaders(opts.credentials, { method: 'GET', path }), maxPayload: 4 * MAX_FEED_MESSAGE_BYTES });
     let cmdId = 1;
     const subscribe = () => ws?.send(JSON.stringify({ id: cmdId++, cmd: 'subscribe', params: { channels: ['orderbook_delta'], market_tickers: opts.markets } }));
-    ws.on('open', subscribe);
+    // Only a connection that opened can have served books; a failed reconnect attempt lost nothing more.
+    let opened = false;
+    ws.on('open', () => {
+      opened = true;
+      subscribe();
+    });
     const tracker = createKalshiBookTracker(subscribe);
     ws.on('message', (data) => {
       const event = tracker.handle(data.toString());
       if (event) push(event);
     });
     ws.on('close', () => {
-      if (!events.closed) setTimeout(connect, 250).unref(); // reconnect; a new subscription starts from a snapshot
+      if (events.closed) return;
+      // Said at once, so the consumer does not serve the books until the reconnect's snapshots.
+      if (opened) push({ type: 'disconnected' });
+      setTimeout(connect, 250).unref(); // reconnect; a new subscription starts from a snapshot
     });
     ws.on('error', () => undefined);
   };
   connect();
 
-  return { events: () => events.events(), close: () => events.close() };
+  return {
+    events: () => events.events(),
+    close: () => events.close(),
+    /** Events dropped because the consumer fell behind the queue bound. */
+    get dropped() {
+      return events.dropped;
+    },
+  };
 }
