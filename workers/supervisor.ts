@@ -22,7 +22,9 @@ import { registerSearchAttributes, startTemporalDevServer, type DevServer } from
 import { ensureTemporalCli } from '../infra/tools';
 import { startVenueSimulator, type VenueSimulator } from '../venues/sim';
 import { writeSimulatorDescription } from '../venues/execution';
-import { ensureRouter, ensureSignalLoop } from '../clients/routers';
+import { ensureRouter, ensureSignalLoop, signalLoopWorkflowId } from '../clients/routers';
+import { feedModes } from '../clients/feed-status';
+import { VENUES } from '../domain/venue';
 import { startLiveSummary } from './live-summary';
 import { buildPaperReport, gatherReportData, writePaperReport } from '../reports/paper-report';
 import { createLedgerClient } from '../ledger';
@@ -64,7 +66,11 @@ async function main(argv: string[]): Promise<number> {
 
   try {
     if (config.LEGWORK_MODE === 'PAPER') {
-      const world = config.LEGWORK_WORLD === 'on' ? { seed: config.LEGWORK_WORLD_SEED, tickMs: 1_000, dislocationRate: config.LEGWORK_WORLD_DISLOCATION_RATE } : undefined;
+      // Parity mispricings at the dislocation rate too, and three BTC threshold contracts closing 3, 6 and 9 minutes in.
+      const world =
+        config.LEGWORK_WORLD === 'on'
+          ? { seed: config.LEGWORK_WORLD_SEED, tickMs: 1_000, dislocationRate: config.LEGWORK_WORLD_DISLOCATION_RATE, parityRate: config.LEGWORK_WORLD_DISLOCATION_RATE, btcMarkets: 3, btcResolveAfterMs: 180_000 }
+          : undefined;
       running.simulator = await step(`venue simulator (PAPER mode)${world ? ` with market world seed ${world.seed}` : ''}`, () => startVenueSimulator(world ? { world } : {}));
     }
     const temporalAddress = await startTemporal(config, running);
@@ -85,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
       TEMPORAL_ADDRESS: temporalAddress,
       DATABASE_URL: databaseUrl,
       LEGWORK_WORKFLOW_BUNDLE: bundlePath,
+      // Market data is recorded by default, next to the run's other files (set it empty to turn it off).
+      LEGWORK_RECORD_DIR: process.env.LEGWORK_RECORD_DIR ?? path.join(config.dataDir, 'marketdata'),
     };
     if (running.simulator) {
       const simFile = path.join(config.dataDir, 'simulator.json');
@@ -100,10 +108,12 @@ async function main(argv: string[]): Promise<number> {
       const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
       const control = { taskQueue: config.LEGWORK_TASK_QUEUE, governorId: config.LEGWORK_GOVERNOR_ID };
       await step('risk governor', () => ensureGovernor(client, { workflowId: control.governorId, taskQueue: control.taskQueue }));
-      // PAPER: the simulator's Kalshi user stream pushes fills into the intents that own them.
-      if (running.simulator) await step('user-stream router (kalshi)', () => ensureRouter(client, { taskQueue: control.taskQueue, venue: 'kalshi' }));
+      // PAPER: the simulator's Kalshi, Polymarket and Coinbase user streams push fills into the intents that own them.
+      if (running.simulator) {
+        for (const venue of VENUES) await step(`user-stream router (${venue})`, () => ensureRouter(client, { taskQueue: control.taskQueue, venue }));
+      }
       if (running.simulator?.world) {
-        await step(`signal loop (every ${config.LEGWORK_SIGNAL_INTERVAL_MS} ms over ${running.simulator.world.mapping.pairs.length} mapped pairs)`, () =>
+        await step(`signal loop (every ${config.LEGWORK_SIGNAL_INTERVAL_MS} ms over ${running.simulator.world.mapping.pairs.length} mapped pairs and ${running.simulator.world.mapping.btcMarkets?.length ?? 0} BTC markets)`, () =>
           ensureSignalLoop(client, { taskQueue: control.taskQueue, intervalMs: config.LEGWORK_SIGNAL_INTERVAL_MS }),
         );
       }
@@ -122,6 +132,7 @@ async function main(argv: string[]): Promise<number> {
     if (running.temporal?.uiUrl) out(`  Temporal Web UI ${running.temporal.uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     out(`  Ledger          ${urlWithoutPassword(databaseUrl)}`);
     out(`  Data folder     ${config.dataDir}`);
+    if (running.simulator?.world && workerEnv.LEGWORK_RECORD_DIR) out(`  Market data     ${workerEnv.LEGWORK_RECORD_DIR} (JSONL, rotated by size)`);
     if (running.simulator) {
       const { kalshi, polymarket, coinbase } = running.simulator;
       out(`  Simulator       kalshi ${kalshi.restBaseUrl}, polymarket ${polymarket.restBaseUrl}, coinbase ${coinbase.restBaseUrl} (faults: npm run legwork -- sim fault --help)`);
@@ -133,14 +144,24 @@ async function main(argv: string[]): Promise<number> {
     out(`  Submit a trade  npm run legwork -- intent submit examples/intent.json`);
     out(durationMs ? `running for ${opts.duration}` : 'running; Ctrl-C to stop');
 
-    // A line every 10 s: what the paper run is doing (intents by state, realized PnL, reserved capital).
+    // A line every 10 s: what the paper run is doing (feeds, opportunities, intents, exposure, PnL).
     const runStart = new Date();
-    const summary = startLiveSummary(databaseUrl, out);
-    try {
-      await waitForStop(durationMs);
-    } finally {
-      await summary.stop();
-    }
+    await withTemporalConnection(temporalAddress, async (connection) => {
+      const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+      const summary = startLiveSummary(
+        {
+          databaseUrl,
+          scansFile: path.join(config.dataDir, 'scans.jsonl'),
+          ...(running.simulator?.world ? { feedModes: () => feedModes(client, signalLoopWorkflowId(config.LEGWORK_TASK_QUEUE)) } : {}),
+        },
+        out,
+      );
+      try {
+        await waitForStop(durationMs);
+      } finally {
+        await summary.stop();
+      }
+    });
     if (opts.report) await writeRunReport(opts.report, { temporalAddress, databaseUrl, config, runStart });
     return 0;
   } finally {

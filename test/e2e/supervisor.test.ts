@@ -164,6 +164,8 @@ describe('npm start (supervisor)', () => {
     expect(text).toMatch(/✓ signal loop/);
     expect(text).toMatch(/✓ final reconciliation/);
     expect(text).toMatch(/✓ report in /);
+    // The live summary (every 10 s): the feeds' modes from their heartbeats, opportunities from the scan file, exposure and PnL from the ledger.
+    expect(text).toMatch(/feeds (\w+ (stream|hybrid|poll)(, )?){3} \| opportunities \d+ seen, \d+ taken \| intents: .* \| exposure .* \| realized PnL -?\d/);
     const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as { opportunities: { evaluated?: number; seen?: number; taken: number }; intents: { total: number }; reconciliation?: unknown };
     expect(JSON.stringify(report.opportunities)).toMatch(/"taken":[1-9]/);
     expect(report.intents.total).toBeGreaterThanOrEqual(1);
