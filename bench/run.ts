@@ -10,6 +10,8 @@ import { benchAdapterRoundTrip } from './adapter-roundtrip';
 import { benchBookDeltas } from './book-deltas';
 import { benchFailover } from './failover';
 import { benchIntentRoundTrip } from './intent-roundtrip';
+import { benchPaperRunMemory } from './paper-run-memory';
+import { benchSignalPath } from './signal-path';
 import { withBenchStack, type BenchStack } from './stack';
 
 type Bench = (stack: BenchStack) => Promise<Record<string, unknown>>;
@@ -17,7 +19,9 @@ const BENCHES: Record<string, Bench> = {
   'intent-roundtrip': benchIntentRoundTrip,
   'adapter-roundtrip': () => benchAdapterRoundTrip(),
   'book-deltas': () => benchBookDeltas(),
+  'signal-path': () => benchSignalPath(),
   failover: benchFailover,
+  'paper-run-memory': benchPaperRunMemory,
 };
 
 async function main(): Promise<void> {
