@@ -156,7 +156,13 @@ export function createBalanceRefresher(opts: BalanceRefresherOptions): Pick<Bala
   return { refresh: () => Promise.all(opts.sources.map(refreshVenue)) };
 }
 
-/** Refreshes at once, then every `everyMs` (never two refreshes at a time); stop() waits for one in flight. */
+/**
+ * Refreshes at once, then every `everyMs` (never two refreshes at a time). stop() waits for one in
+ * flight, but at most `STOP_WAIT_MS`: at shutdown the governor's workers may already be gone, and a
+ * query to it then hangs until the server's own timeout (~30 s) — long enough for the supervisor to
+ * SIGKILL the process. What is cut short is idempotent (upserts, a breaker signal) and is redone by
+ * the next process's first refresh.
+ */
 export function startBalanceRefresher(opts: BalanceRefresherOptions): BalanceRefresher {
   const refresher = createBalanceRefresher(opts);
   let stopped = false;
@@ -176,7 +182,11 @@ export function startBalanceRefresher(opts: BalanceRefresherOptions): BalanceRef
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await inFlight.catch(() => undefined);
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([inFlight.catch(() => undefined), new Promise((resolve) => (wait = setTimeout(resolve, STOP_WAIT_MS)))]);
+      clearTimeout(wait);
     },
   };
 }
+
+const STOP_WAIT_MS = 2_000;
