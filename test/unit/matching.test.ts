@@ -66,6 +66,35 @@ describe('MatchingBook', () => {
     expect(b.cancel('ours')).toBeUndefined();
   });
 
+  it('reduce shrinks one of ours where it stands (time priority kept); it never grows one', () => {
+    const b = new MatchingBook();
+    b.rest('BUY', dec('96000'), { orderId: 'a', owner: 'us', size: dec('0.1') });
+    b.addOthers('BUY', dec('96000'), dec('0.2'));
+    b.rest('BUY', dec('96000'), { orderId: 'c', owner: 'us', size: dec('0.3') });
+    b.reduce('c', dec('0.25'));
+    b.reduce('a', dec('0.05'));
+    expect(b.queueAt('BUY', dec('96000')).map((e) => [e.orderId ?? e.owner, decStr(e.remaining)])).toEqual([['a', '0.05'], ['others', '0.2'], ['c', '0.25']]);
+    expect(view(b).BUY).toEqual([['96000', '0.5']]);
+    // Still first: a sell of 0.05 takes all of `a` and nothing else.
+    expect(fillsOf(b.match({ side: 'SELL', limitPrice: dec('96000'), size: dec('0.05') }))).toEqual([['a', '96000', '0.05']]);
+    expect(() => b.reduce('c', dec('0.3'))).toThrow(/at most what it has left/);
+    expect(() => b.reduce('c', ZERO)).toThrow(/must be > 0/);
+    expect(() => b.reduce('a', dec('0.01'))).toThrow(/does not rest/);
+  });
+
+  it('fillable says how much a match would fill, with the same eligibility, and changes nothing', () => {
+    const b = new MatchingBook();
+    b.addOthers('SELL', dec('0.55'), dec('4'));
+    b.rest('SELL', dec('0.55'), { orderId: 'ours', owner: 'us', size: dec('3') });
+    b.addOthers('SELL', dec('0.57'), dec('10'));
+    const before = view(b);
+    expect(decStr(b.fillable({ side: 'BUY', limitPrice: dec('0.56'), size: dec('20') }))).toBe('7');
+    expect(decStr(b.fillable({ side: 'BUY', limitPrice: dec('0.56'), size: dec('20') }, (e) => e.owner === 'others'))).toBe('4');
+    expect(decStr(b.fillable({ side: 'BUY', limitPrice: dec('0.57'), size: dec('5') }))).toBe('5');
+    expect(decStr(b.fillable({ side: 'BUY', limitPrice: dec('0.54'), size: dec('5') }))).toBe('0');
+    expect(view(b)).toEqual(before);
+  });
+
   it('diffs two views into level changes (0 for a level that went away)', () => {
     const before: BookView = { BUY: [{ price: dec('0.5'), size: dec('3') }], SELL: [{ price: dec('0.6'), size: dec('1') }] };
     const after: BookView = { BUY: [{ price: dec('0.5'), size: dec('1') }, { price: dec('0.49'), size: dec('2') }], SELL: [{ price: dec('0.6'), size: dec('1') }] };
@@ -91,7 +120,7 @@ describe('MatchingBook', () => {
       fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
     );
 
-    type Check = (b: MatchingBook, taken?: { r: ReturnType<MatchingBook['match']>; side: BookSide; price: Dec; size: Dec; bookBefore: Dec; bookAfterMatch: Dec }) => void;
+    type Check = (b: MatchingBook, taken?: { r: ReturnType<MatchingBook['match']>; side: BookSide; price: Dec; size: Dec; bookBefore: Dec; bookAfterMatch: Dec; fillable: Dec }) => void;
     const total = (b: MatchingBook) => sumDec([...b.levels().BUY, ...b.levels().SELL].map((l) => l.size));
 
     /** Ours: a taker first, then its remainder rests (as a GTC order); others' liquidity rests where it does not cross. */
@@ -101,13 +130,14 @@ describe('MatchingBook', () => {
       ops.forEach((o, t) => {
         if (o.kind === 'order') {
           const bookBefore = total(b);
+          const fillable = b.fillable({ side: o.side, limitPrice: o.price, size: o.size });
           const r = b.match({ side: o.side, limitPrice: o.price, size: o.size });
           const bookAfterMatch = total(b);
           if (r.remaining.gt(ZERO)) {
             b.rest(o.side, o.price, { orderId: `o${t}`, owner: 'us', size: r.remaining });
             ids.push(`o${t}`);
           }
-          check(b, { r, side: o.side, price: o.price, size: o.size, bookBefore, bookAfterMatch });
+          check(b, { r, side: o.side, price: o.price, size: o.size, bookBefore, bookAfterMatch, fillable });
         } else if (o.kind === 'others') {
           if (!b.crosses(o.side, o.price)) b.addOthers(o.side, o.price, o.size);
           check(b);
@@ -143,6 +173,7 @@ describe('MatchingBook', () => {
             expect(sumDec(r.fills.map((f) => f.size)).eq(r.filled)).toBe(true);
             expect(r.filled.plus(r.remaining).eq(taken.size)).toBe(true);
             expect(taken.bookBefore.minus(taken.bookAfterMatch).eq(r.filled)).toBe(true);
+            expect(taken.fillable.eq(r.filled)).toBe(true); // what fillable promised beforehand
             for (const f of r.fills) expect(taken.side === 'BUY' ? f.price.lte(taken.price) : f.price.gte(taken.price)).toBe(true);
           }),
         ),

@@ -110,7 +110,7 @@ describe('@polymarket/clob-client 5.8.1 ↔ Polymarket simulator', () => {
     // (the client's is random; ours is derived from the client order id so a retry is the same order).
     const adapter = new PolymarketAdapter({ restBaseUrl: sim.describe().polymarket.restBaseUrl, account, credentials: creds });
     try {
-      const ours = adapter.buildOrder(orderRequestSchema.parse({ venue: 'polymarket', market: TOKEN, outcome: 'yes', action: 'buy', price: '0.5', quantity: '10', timeInForce: 'GTC', clientOrderId: clientOrderId('official-p', 'A', 1) }));
+      const { order: ours } = await adapter.orderFor(orderRequestSchema.parse({ venue: 'polymarket', market: TOKEN, outcome: 'yes', action: 'buy', price: '0.5', quantity: '10', timeInForce: 'GTC', clientOrderId: clientOrderId('official-p', 'A', 1) }));
       expect({ ...ours, salt: 0n }).toEqual({ ...order, salt: 0n });
       expect(order).toMatchObject({ makerAmount: 5_000_000n, takerAmount: 10_000_000n, feeRateBps: 0n, nonce: 0n, expiration: 0n, signatureType: 0 });
     } finally {

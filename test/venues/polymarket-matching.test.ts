@@ -3,7 +3,8 @@
  * token's price-time book (venues/sim/matching.ts), show in `GET /book` and on the market channel,
  * and are filled by later crossing orders — another trader's (`/_sim/trade`, or the market world's
  * liquidity) and our own — with fills on REST (`fillsSince`) and on the user channel; cancel and
- * GTD expiry take them off the book.
+ * GTD expiry take them off the book. FOK fills whole or is killed. The adapter signs the market's
+ * fee rate (`GET /fee-rate`, read once per token) and the simulator takes only that one.
  */
 import { once } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
@@ -11,12 +12,13 @@ import WebSocket from 'ws';
 import { levels } from '../../domain/book';
 import { clientOrderId } from '../../domain/client-order-id';
 import { orderRequestSchema, type OrderRequest } from '../../domain/order';
-import type { PolymarketAdapter } from '../../venues/polymarket/adapter';
+import { VenueError } from '../../domain/venue-errors';
+import { PolymarketAdapter } from '../../venues/polymarket/adapter';
 import { polymarketBookStream, type PolymarketBookEvent } from '../../venues/polymarket/stream';
 import type { PolymarketSim } from '../../venues/sim/polymarket/server';
 import { eventually } from '../helpers/db';
 import { nextEvent } from '../helpers/streams';
-import { polymarketWithAdapter, stopWithAdapter } from '../helpers/venue-adapters';
+import { polymarketTestAccount, polymarketWithAdapter, stopWithAdapter } from '../helpers/venue-adapters';
 
 const TOKEN = '7132104567925221259'; // the default book: bids 0.52×100, asks 0.55×40 and 0.56×200
 let sim: PolymarketSim;
@@ -183,5 +185,57 @@ describe('Polymarket simulator: our orders rest in a price-time book', () => {
     expect(fillRows((await adapter.fillsSince()).fills)).toEqual([[resting.venueOrderId, 'buy', '0.53', '10', 'maker', '0']]);
     // Other traders' bid at 0.53 would meet other traders' ask: no one there would let it rest.
     expect(await admin('liquidity', { token_id: TOKEN, side: 'BUY', price: '0.53', size: '1' })).toMatchObject({ status: 409 });
+  });
+
+  it('FOK fills its whole size at once or is killed: CANCELED, nothing traded, the book untouched', async () => {
+    const book = { bids: [['0.52', '100']], asks: [['0.55', '40'], ['0.56', '200']] } as Sides;
+    // 50 at 0.55: only 40 there. Killed whole (FAK would have taken the 40).
+    const tooBig = order({ price: '0.55', quantity: '50', timeInForce: 'FOK' });
+    const killed = await adapter.submitOrder(tooBig);
+    expect(killed).toMatchObject({ state: 'cancelled', filledQuantity: '0' });
+    expect(sim.orderLog.find((o) => o.id === killed.venueOrderId)).toMatchObject({ status: 'CANCELED', size_matched: '0', order_type: 'FOK' });
+    expect(await adapter.orderBook(TOKEN)).toEqual(book);
+    expect((await adapter.fillsSince()).fills).toEqual([]);
+    expect(await adapter.balance()).toBe('100000');
+
+    // 60 up to 0.56: 40 at 0.55 and 20 at 0.56 are there, so all of it fills, across both levels.
+    const fits = await adapter.submitOrder(order({ price: '0.56', quantity: '60', timeInForce: 'FOK' }));
+    expect(fits).toMatchObject({ state: 'filled', filledQuantity: '60' });
+    await bookShows({ bids: [['0.52', '100']], asks: [['0.56', '180']] });
+    expect(fillRows((await adapter.fillsSince()).fills)).toEqual([
+      [fits.venueOrderId, 'buy', '0.55', '40', 'taker', '0'],
+      [fits.venueOrderId, 'buy', '0.56', '20', 'taker', '0'],
+    ]);
+  });
+
+  it('the adapter signs the market fee rate it reads once per token; the sim takes only that rate and charges it', async () => {
+    expect(await admin('fee-rate', { token_id: TOKEN, base_fee: 200 })).toEqual({ status: 200, body: { token_id: TOKEN, base_fee: 200 } });
+    const req = order({ price: '0.55', quantity: '10' });
+    const { order: signed, hash } = await adapter.orderFor(req);
+    expect(signed.feeRateBps).toBe(200n);
+    const placed = await adapter.submitOrder(req);
+    // The venue's id is the hash of the order signed at 200 bps: that is the order it accepted.
+    expect(placed).toMatchObject({ venueOrderId: hash, state: 'filled', filledQuantity: '10' });
+    // Taker fee by Polymarket's rule: 10 × 0.02 × 0.55 × 0.45.
+    expect(fillRows((await adapter.fillsSince()).fills)).toEqual([[hash, 'buy', '0.55', '10', 'taker', '0.0495']]);
+    expect(await adapter.balance()).toBe('99994.4505');
+
+    // The venue raises the rate. This adapter keeps the rate it read (a retry of an order it may
+    // already have sent must hash the same), so its new order is signed at 200 and refused...
+    await admin('fee-rate', { token_id: TOKEN, base_fee: 300 });
+    expect(await adapter.feeRateBps(TOKEN)).toBe(200n);
+    expect(await adapter.findByClientOrderId(req)).toMatchObject({ venueOrderId: hash, state: 'filled' });
+    const refused = await adapter.submitOrder(order({ price: '0.5', quantity: '10' })).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(VenueError);
+    expect((refused as VenueError).message).toMatch(/invalid fee rate \(200\).*300/);
+    // ...while a new adapter (a restarted worker) reads 300 and its order is taken.
+    const fresh = new PolymarketAdapter({ restBaseUrl: sim.restBaseUrl, account: polymarketTestAccount, credentials: sim.credentials });
+    try {
+      const next = order({ price: '0.5', quantity: '10' });
+      expect((await fresh.orderFor(next)).order.feeRateBps).toBe(300n);
+      expect(await fresh.submitOrder(next)).toMatchObject({ state: 'open' });
+    } finally {
+      await fresh.close();
+    }
   });
 });

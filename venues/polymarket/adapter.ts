@@ -3,6 +3,17 @@
  * order is built deterministically from our client order id (salt) and signed deterministically,
  * so the same leg attempt is always the same order. Submission is therefore lookup-by-hash, then
  * post; a lost response or an "already exists" answer is resolved by the same lookup.
+ *
+ * The signed order carries the market's fee rate (`feeRateBps`), which the venue sets and checks:
+ * like Polymarket's own client, the adapter reads it (`GET /fee-rate?token_id=`) and signs with it.
+ * The fee rate is part of the hash, so the order is deterministic in (request, fee rate). A fee
+ * rate is read once per token and kept for the adapter's lifetime: a lookup and the submit it
+ * guards, and every retry of a submit whose answer was lost, use the same rate and so the same hash,
+ * even if the venue changes the rate in between. The edge that remains: a worker restart (a new
+ * adapter) between a lost submit and its retry, with the market's fee rate changed in that gap,
+ * builds a different order whose hash misses the first one — the retry would place a second order
+ * (at the new rate). Fee changes are rare market-wide events; reconciliation reports the first
+ * order's fills as fills of an order the ledger does not know by that hash.
  */
 import type { LocalAccount } from 'viem';
 import { z } from 'zod';
@@ -45,6 +56,8 @@ const marketRulesSchema = z.object({
   tokens: z.array(z.object({ token_id: z.string(), outcome: z.string() })),
 });
 const tickSizeResponse = z.object({ minimum_tick_size: z.union([z.number(), decimalString]) });
+/** `GET /fee-rate`: the market's fee rate in whole basis points (the number clob-client signs). */
+const feeRateResponse = z.object({ base_fee: z.union([z.number().int().min(0).max(10_000), z.string().regex(/^\d{1,5}$/, 'must be whole basis points')]).transform((v) => BigInt(v)) });
 export const INITIAL_CURSOR = 'MA==';
 export const END_CURSOR = 'LTE=';
 const cursorAt = (offset: number) => Buffer.from(String(offset)).toString('base64');
@@ -101,6 +114,10 @@ export interface PolymarketAdapterOptions {
 export class PolymarketAdapter {
   private readonly http: VenueHttpClient;
   readonly rate: RateGovernor;
+  /** Fee rate per token, read once and kept for the adapter's lifetime (see the module comment). */
+  private readonly feeRates = new Map<string, bigint>();
+  /** Reads in flight, so concurrent first uses of a token share one read (and one rate). */
+  private readonly feeRateReads = new Map<string, Promise<bigint>>();
 
   constructor(private readonly options: PolymarketAdapterOptions) {
     this.rate = options.rate ?? new RateGovernor({ venue: 'polymarket', limits: { default: { ratePerSecond: 50, burst: 50 }, 'POST /order': { ratePerSecond: 25, burst: 25 } }, maxInFlight: 16 });
@@ -123,8 +140,39 @@ export class PolymarketAdapter {
     return this.http.close();
   }
 
-  /** The deterministic order for a request: same request, same order, same hash. */
-  buildOrder(request: OrderRequest): PolymarketOrder {
+  /**
+   * The market's fee rate in bps (`GET /fee-rate`), as this adapter signs orders with it: read on
+   * first use, then the same for the adapter's lifetime.
+   */
+  async feeRateBps(tokenId: string): Promise<bigint> {
+    const known = this.feeRates.get(tokenId);
+    if (known !== undefined) return known;
+    let read = this.feeRateReads.get(tokenId);
+    if (!read) {
+      read = this.http
+        .call('GET', '/fee-rate', feeRateResponse, { query: new URLSearchParams({ token_id: tokenId }) })
+        .then((r) => {
+          if (!this.feeRates.has(tokenId)) this.feeRates.set(tokenId, r.base_fee);
+          return this.feeRates.get(tokenId)!;
+        })
+        .finally(() => this.feeRateReads.delete(tokenId)); // a failed read is tried again next time
+      this.feeRateReads.set(tokenId, read);
+    }
+    return read;
+  }
+
+  /** The fee rate this adapter signs `tokenId`'s orders with; throws if it has not read it yet (`feeRateBps`). */
+  private knownFeeRate(tokenId: string): bigint {
+    const known = this.feeRates.get(tokenId);
+    if (known === undefined) throw new Error(`Polymarket fee rate of token ${tokenId} not read yet: await feeRateBps(${JSON.stringify(tokenId)}) first`);
+    return known;
+  }
+
+  /**
+   * The deterministic order for a request at a fee rate: same (request, fee rate), same order, same
+   * hash. Without `feeRateBps`, the rate this adapter has read for the token (`feeRateBps()`).
+   */
+  buildOrder(request: OrderRequest, feeRateBps: bigint = this.knownFeeRate(request.market)): PolymarketOrder {
     if (request.venue !== 'polymarket') throw new Error(`not a Polymarket order: ${request.venue}`);
     const side = request.action === 'buy' ? 'BUY' : 'SELL';
     const { makerAmount, takerAmount } = polymarketOrderAmounts({ side, price: request.price, size: request.quantity, tickSize: this.options.tickSize ?? '0.01' });
@@ -138,7 +186,7 @@ export class PolymarketAdapter {
       takerAmount,
       expiration: request.expiresAt ? BigInt(Math.floor(Date.parse(request.expiresAt) / 1000)) : 0n,
       nonce: 0n,
-      feeRateBps: 0n,
+      feeRateBps,
       side: side === 'BUY' ? SIDE.BUY : SIDE.SELL,
       signatureType: 0,
     };
@@ -160,19 +208,32 @@ export class PolymarketAdapter {
     }
   }
 
-  /** The venue's id for this request's order (its EIP-712 hash), known before anything is sent. */
-  orderIdFor(request: OrderRequest): `0x${string}` {
-    return orderHash(this.buildOrder(request), this.options.exchange ?? CTF_EXCHANGE, this.options.chainId ?? POLYGON_CHAIN_ID);
+  /**
+   * The venue's id for this request's order (its EIP-712 hash), known before anything is sent.
+   * Without `feeRateBps`, at the rate this adapter has read for the token (throws if it has not).
+   */
+  orderIdFor(request: OrderRequest, feeRateBps?: bigint): `0x${string}` {
+    return this.hashOf(this.buildOrder(request, feeRateBps ?? this.knownFeeRate(request.market)));
+  }
+
+  /** The order for this request at the market's fee rate (read once per token), and its hash. */
+  async orderFor(request: OrderRequest): Promise<{ order: PolymarketOrder; hash: `0x${string}` }> {
+    const order = this.buildOrder(request, await this.feeRateBps(request.market));
+    return { order, hash: this.hashOf(order) };
+  }
+
+  private hashOf(order: PolymarketOrder): `0x${string}` {
+    return orderHash(order, this.options.exchange ?? CTF_EXCHANGE, this.options.chainId ?? POLYGON_CHAIN_ID);
   }
 
   /** The order for this request, if the venue has it (a lookup by its deterministic hash). */
-  findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined> {
-    return this.getOrder(request, this.orderIdFor(request));
+  async findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined> {
+    return this.getOrder(request, (await this.orderFor(request)).hash);
   }
 
   async submitOrder(request: OrderRequest): Promise<OrderSnapshot> {
-    const order = this.buildOrder(request);
-    const hash = this.orderIdFor(request);
+    // One fee rate for the lookup, the post and any retry (cached per token): one hash throughout.
+    const { order, hash } = await this.orderFor(request);
     const existing = await this.getOrder(request, hash);
     if (existing) return existing;
     const { signature } = await signOrder(this.options.account, order, this.options.exchange ?? CTF_EXCHANGE, this.options.chainId ?? POLYGON_CHAIN_ID);
@@ -224,7 +285,7 @@ export class PolymarketAdapter {
    * built deterministically (its own client order id), so a second call finds it by its hash.
    */
   async replaceOrder(old: OrderRequest, next: OrderRequest): Promise<{ old: OrderSnapshot | undefined; replacement?: OrderSnapshot }> {
-    const hash = this.orderIdFor(old);
+    const { hash } = await this.orderFor(old);
     const before = await this.getOrder(old, hash);
     if (before && (before.state === 'open' || before.state === 'partially_filled')) await this.cancelOrder(hash);
     const after = before ? await this.getOrder(old, hash) : undefined;

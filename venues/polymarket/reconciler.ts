@@ -15,7 +15,7 @@ import { orderRequestSchema } from '../../domain/order';
 import { venueReconciler, type ReconcilerVenuePart } from '../reconciler-core';
 import type { PolymarketAdapter } from './adapter';
 
-export type PolymarketReconcilerVenue = Pick<PolymarketAdapter, 'fillsSince' | 'balance' | 'positions' | 'openOrders' | 'orderView' | 'orderIdFor'>;
+export type PolymarketReconcilerVenue = Pick<PolymarketAdapter, 'fillsSince' | 'balance' | 'positions' | 'openOrders' | 'orderView' | 'orderIdFor' | 'feeRateBps'>;
 
 export function polymarketReconcilerPart(venue: PolymarketReconcilerVenue): ReconcilerVenuePart {
   return {
@@ -26,16 +26,19 @@ export function polymarketReconcilerPart(venue: PolymarketReconcilerVenue): Reco
     balance: () => venue.balance(),
     holdings: (markets) => venue.positions(markets),
     openOrders: () => venue.openOrders(),
-    findOrder: (row) => {
+    findOrder: async (row) => {
       if (row.venueOrderId) return venue.orderView(row.venueOrderId);
       const request = orderRequestSchema.safeParse({ venue: 'polymarket', market: row.market, action: row.action, price: row.price, quantity: row.quantity, timeInForce: 'GTC', clientOrderId: row.clientOrderId });
       // A row no order could be built from (not on a tick, say) was never sent.
-      if (!request.success) return Promise.resolve(undefined);
+      if (!request.success) return undefined;
+      // The hash signs the token's fee rate: read it (cached per adapter) as the submit did, so a
+      // fresh process computes the same hash instead of reporting the order missing.
+      const feeRate = await venue.feeRateBps(row.market);
       let hash: string;
       try {
-        hash = venue.orderIdFor(request.data);
+        hash = venue.orderIdFor(request.data, feeRate);
       } catch {
-        return Promise.resolve(undefined);
+        return undefined;
       }
       return venue.orderView(hash);
     },

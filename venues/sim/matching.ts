@@ -9,7 +9,10 @@
  *   some entries only (the others keep their place in the queue).
  * - `rest` puts an entry at the back of its level's queue. It refuses one that would cross the
  *   other side (match first): the book is never crossed or locked after any operation.
- * - `cancel` takes one of our entries out; `withdrawOthers` takes other traders' size out of a
+ * - `fillable` is how much of a taker `match` would fill, without trading (a fill-or-kill order
+ *   checks it first: all or nothing).
+ * - `cancel` takes one of our entries out; `reduce` shrinks one in place, keeping its place in the
+ *   queue (a venue's "decrease size" amend); `withdrawOthers` takes other traders' size out of a
  *   level newest first (older entries keep their priority), never ours.
  * - `levels` is each side aggregated per price, what a book endpoint or stream shows;
  *   `levelChanges` diffs two of those views into the level updates a stream sends.
@@ -99,6 +102,16 @@ export class MatchingBook {
     return { fills, filled: taker.size.minus(left), remaining: left };
   }
 
+  /** How much of `taker` a `match` with the same `eligible` filter would fill now (nothing changes). */
+  fillable(taker: Taker, eligible: (e: RestingEntry) => boolean = () => true): Dec {
+    let n = ZERO;
+    for (const level of this.sides[opposite(taker.side)]) {
+      if (n.gte(taker.size) || !reaches(taker.side, taker.limitPrice, level.price)) break;
+      n = n.plus(sum(level.queue.filter(eligible)));
+    }
+    return n.lt(taker.size) ? n : taker.size;
+  }
+
   /** Would an order resting on `side` at `price` trade with an (eligible) entry on the other side? */
   crosses(side: BookSide, price: Dec, eligible: (e: RestingEntry) => boolean = () => true): boolean {
     return this.sides[opposite(side)].some((l) => reaches(side, price, l.price) && l.queue.some(eligible));
@@ -148,6 +161,19 @@ export class MatchingBook {
     found.level.queue = found.level.queue.filter((e) => e !== found.entry);
     this.prune(found.side, found.level);
     return { side: found.side, price: found.level.price, remaining: found.entry.remaining };
+  }
+
+  /**
+   * Shrinks one of our entries to `remaining` where it stands: it keeps its place in the queue.
+   * Only a decrease (a larger size joins the back of the queue: cancel and rest it again).
+   */
+  reduce(orderId: string, remaining: Dec): void {
+    const found = this.find(orderId);
+    if (!found) throw new RangeError(`order ${orderId} does not rest in the book`);
+    if (!remaining.gt(ZERO) || remaining.gt(found.entry.remaining)) {
+      throw new RangeError(`order ${orderId}: reduce to ${remaining.toFixed()} must be > 0 and at most what it has left (${found.entry.remaining.toFixed()})`);
+    }
+    found.entry.remaining = remaining;
   }
 
   /** Other traders' total at a level (ours excluded): what a liquidity provider can still withdraw. */

@@ -3,7 +3,7 @@
  * (`GET /orders/historical/batch`, filters and cursor pages), fills (`GET /orders/historical/fills`,
  * cursor pages), accounts with holds (`GET /accounts`), product metadata (`GET /products/{id}`) and
  * order edits (`POST /orders/edit`). The admin side adds drift injection (`POST /_sim/balance`)
- * and other traders' trades (`POST /_sim/trade`, resting.ts).
+ * and other traders' trades (`POST /_sim/trade`, other-traders.ts).
  *
  * Cursors here are positions (the index of the next item), opaque to clients as Coinbase's are.
  * Unlike Coinbase, the fills cursor is also handed back on the last page, so a client can ask
@@ -14,7 +14,7 @@ import { dec, decimalString, decStr, positiveDecimalString, ZERO, type Dec } fro
 import { formatZodError } from '../../../domain/validation';
 import { leavesOf, TAKER_FEE, type CoinbaseSimCore, type SimOrder } from './core';
 import { coinbaseOrderWire } from './order-wire';
-import { externalTradeSchema, runExternalTrade } from './resting';
+import { externalTradeSchema, runExternalTrade } from './other-traders';
 
 const API = '/api/v3/brokerage';
 const MAX_PAGE = 1000;
@@ -102,7 +102,8 @@ export function handleAccountRoute(core: CoinbaseSimCore, method: string, url: U
     const book = core.books.get(id);
     if (!book) return { status: 404, body: { error: 'NOT_FOUND', message: `product ${id} not found` } };
     const [base, quote] = id.split('-') as [string, string];
-    const touch = book.bids[0]?.price ?? book.asks[0]?.price;
+    const { BUY: bids, SELL: asks } = book.levels();
+    const touch = bids[0]?.price ?? asks[0]?.price;
     // Listing flags and display symbols the SDK's Product requires; names and 24 h statistics are not simulated.
     const listing = { is_disabled: false, auction_mode: false, watched: false, new: false, base_display_symbol: base, quote_display_symbol: quote };
     return { status: 200, body: { product_id: id, price: touch ? decStr(touch) : '', ...PRODUCT_DEFAULTS, base_currency_id: base, quote_currency_id: quote, status: 'online', trading_disabled: false, cancel_only: false, limit_only: false, post_only: false, product_type: 'SPOT', ...listing } };
@@ -116,8 +117,9 @@ const editRefused = (reason: string): Handled => ({ status: 200, body: { success
 /**
  * `POST /orders/edit`: a new price and size (the total, filled part included) for an open GTC limit
  * order, in place: the same order id, one order in the venue's log. Raising the size or moving the
- * price sends the order to the back of the queue; a smaller size keeps its place. A new price that
- * crosses the book trades at once, as any order would.
+ * price takes the order out of the book and runs it again, as a new order would (a new price that
+ * crosses trades at once, as a taker; the rest joins the back of its level's queue); a smaller size
+ * at the same price shrinks it where it stands, keeping its place.
  */
 function editOrder(core: CoinbaseSimCore, raw: string): Handled {
   const parsed = editSchema.safeParse(JSON.parse(raw || '{}'));
@@ -130,12 +132,16 @@ function editOrder(core: CoinbaseSimCore, raw: string): Handled {
   if (o.status !== 'OPEN') return editRefused('ONLY_OPEN_ORDERS_CAN_BE_EDITED');
   if (dec(size).lte(dec(o.filled_size))) return editRefused('CANNOT_EDIT_TO_BELOW_FILLED_SIZE');
   const losesPriority = !dec(price).eq(dec(o.limit_price)) || dec(size).gt(dec(o.base_size));
+  const book = core.bookFor(o.product_id);
+  const before = book.levels();
+  if (losesPriority) book.cancel(o.order_id);
   o.limit_price = decStr(dec(price));
   o.base_size = decStr(dec(size));
   o.order_configuration = { limit_limit_gtc: { ...cfg, base_size: o.base_size, limit_price: o.limit_price } };
   o.edit_history.push({ price: o.limit_price, size: o.base_size, replace_accept_timestamp: new Date().toISOString() });
-  if (losesPriority) core.resting.requeue(o);
-  core.execute(o, false, false);
+  if (losesPriority) core.execute(o, false, false);
+  else book.reduce(o.order_id, leavesOf(o));
+  core.publishChanges(o.product_id, before);
   core.orderChanged(o);
   return { status: 200, body: { success: true, errors: [] } };
 }

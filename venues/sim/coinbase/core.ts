@@ -1,11 +1,12 @@
 /**
  * What the Coinbase simulator's handlers share: its state and the few operations that change it.
- * `server.ts` owns the state and builds one `CoinbaseSimCore`; the account, resting-order and
- * user-channel parts (account.ts, resting.ts, user-channel.ts) work through it, so each part stays
- * a small module instead of growing the server's one closure.
+ * `server.ts` owns the state and builds one `CoinbaseSimCore`; the account, other-traders and
+ * user-channel parts (account.ts, other-traders.ts, user-channel.ts) work through it, so each part
+ * stays a small module instead of growing the server's one closure.
  */
 import type { Dec } from '../../../domain/money';
 import { dec, decStr, ZERO } from '../../../domain/money';
+import type { BookView, MatchFill, MatchingBook } from '../matching';
 
 /** Coinbase's lowest fee tier (Advanced Trade, 30-day volume under $1k): 0.60 % maker, 1.20 % taker. */
 export const MAKER_FEE = dec('0.006');
@@ -43,55 +44,28 @@ export interface SimFill {
   trade_time: string;
 }
 
-export interface Level {
-  price: Dec;
-  size: Dec;
-}
-
 export interface CoinbaseSimCore {
   orders: Map<string, SimOrder>;
   fills: SimFill[];
   /** Our account: total per currency (available + hold). */
   balances: Map<string, Dec>;
-  /** Other traders' quotes per product (ours rest in `resting`). */
-  books: Map<string, { bids: Level[]; asks: Level[] }>;
-  resting: RestingQueue;
-  /** Matches what is left of one of our orders against other traders' quotes as a taker; GTC rests what remains. */
+  /**
+   * One price-time book per listed product (../matching.ts): other traders' quotes and our
+   * resting orders, what `level2` and `GET /product_book` show.
+   */
+  books: Map<string, MatchingBook>;
+  /** A product's book: a listed one, or (for an order on a product that is not listed) one no public read shows. */
+  bookFor(product: string): MatchingBook;
+  /**
+   * Runs what is left of one of our orders as a taker against other traders' liquidity (never our
+   * own: self-trade prevention), then a GTC remainder rests at the back of its level. The caller
+   * publishes the book's changes (`publishChanges`).
+   */
   execute(order: SimOrder, ioc: boolean, fok: boolean): void;
-  /** A level2 update for other traders' quotes at a level. */
-  emitLevel(product: string, side: 'bid' | 'offer', price: Dec, size: Dec): void;
+  /** A listed product's book changed since `before`: level2 updates for the levels that changed. */
+  publishChanges(product: string, before: BookView): void;
   /** An order of ours changed: the `user` channel reports it. */
   orderChanged(order: SimOrder): void;
-}
-
-/**
- * Time priority of our resting orders: a number per order, smaller is earlier. A new resting order
- * joins the back; an edit that raises the size or moves the price re-queues it at the back, as
- * Coinbase documents; a size decrease keeps its place.
- */
-export interface RestingQueue {
-  enqueue(order: SimOrder): void;
-  requeue(order: SimOrder): void;
-  /** Our open orders on one side of a product, best price first, then by time priority. */
-  restingOn(product: string, side: 'BUY' | 'SELL'): SimOrder[];
-}
-
-export function createRestingQueue(orders: Map<string, SimOrder>): RestingQueue {
-  const priority = new Map<string, number>();
-  let next = 0;
-  return {
-    enqueue(order) {
-      if (!priority.has(order.order_id)) priority.set(order.order_id, next++);
-    },
-    requeue(order) {
-      priority.set(order.order_id, next++);
-    },
-    restingOn(product, side) {
-      const open = [...orders.values()].filter((o) => o.product_id === product && o.side === side && o.status === 'OPEN' && priority.has(o.order_id));
-      const better = (a: SimOrder, b: SimOrder) => (side === 'BUY' ? dec(b.limit_price).comparedTo(dec(a.limit_price)) : dec(a.limit_price).comparedTo(dec(b.limit_price)));
-      return open.sort((a, b) => better(a, b) || priority.get(a.order_id)! - priority.get(b.order_id)!);
-    },
-  };
 }
 
 /** What is left to fill of one of our orders. */
@@ -125,4 +99,23 @@ export function bookFill(core: CoinbaseSimCore, order: SimOrder, size: Dec, pric
     liquidity_indicator: liquidity,
     trade_time: at,
   });
+}
+
+/**
+ * Our resting orders that someone else's order traded with, as makers at their price: each fill is
+ * booked (maker fee) and reported on the `user` channel. Other traders' fills are theirs, skipped.
+ * Returns how much of ours traded.
+ */
+export function bookMakerFills(core: CoinbaseSimCore, fills: MatchFill[]): Dec {
+  const at = new Date().toISOString();
+  let ours = ZERO;
+  for (const f of fills) {
+    const order = f.owner === 'us' && f.orderId !== undefined ? core.orders.get(f.orderId) : undefined;
+    if (!order) continue;
+    bookFill(core, order, f.size, f.price, 'MAKER', at);
+    if (leavesOf(order).isZero()) order.status = 'FILLED';
+    ours = ours.plus(f.size);
+    core.orderChanged(order);
+  }
+  return ours;
 }

@@ -1,30 +1,33 @@
 /**
  * A Coinbase Advanced Trade simulator on loopback: the REST paths Legwork uses, with the real
  * JSON shapes, ES256 JWT verification (Coinbase's 401 otherwise), `client_order_id` idempotency
- * (re-posting returns the existing order), a spot book per product that fills marketable limit
- * orders (partially where depth runs out), the book over REST (`GET /product_book`), balances,
- * fills, an independent order log, and fault injection through an admin API. Matching here is
- * deliberately small (price levels, best first); the shared matching engine replaces it when the
- * simulator core lands.
+ * (re-posting returns the existing order), balances, fills, an independent order log, and fault
+ * injection through an admin API.
  *
- * Admin API for the market world: `POST /_sim/liquidity {product_id, bids, asks}` replaces other
- * traders' quotes for a listed product with the levels given (`[price, size]` decimal strings) and
- * sends a level2 update for every level that changed (size "0" for one that went). A replace, not
- * a per-level change as on the binary venues: open orders of ours never rest in this book, so it
- * is all other traders', and a whole-book replace lets the world move the book anywhere without
- * knowing (or crossing) the levels it started with. A crossed book is refused (400, unchanged).
+ * Each product has one price-time book (../matching.ts) holding other traders' quotes and our
+ * resting orders, so ours show in `GET /product_book` and on `level2` like anyone's. An order of
+ * ours takes other traders' liquidity best price first, first in first within a price, at each
+ * maker's price (taker fee 1.2 %); a GTC remainder rests at the back of its level until someone
+ * else's order takes it (maker fee 0.6 %), we cancel it, or an edit moves it (account.ts). FOK
+ * fills whole or not at all (CANCELLED, nothing traded); IOC cancels what did not fill. Our orders
+ * never trade with each other (self-trade prevention): a taker passes over our own resting orders,
+ * and a GTC remainder that would rest crossing one of ours is cancelled (Coinbase's "cancel newest"
+ * outcome). Other traders act through the admin API: `/_sim/trade` and `/_sim/liquidity` (the
+ * market world's BTC walk), in other-traders.ts. Coinbase's GTD orders are not simulated.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { dec, decStr, positiveDecimalString, ZERO, type Dec } from '../../../domain/money';
+import { dec, decStr, type Dec } from '../../../domain/money';
 import { formatZodError } from '../../../domain/validation';
 import { createFaultRegistry, createFrameDelivery, STREAM_MESSAGE_FAULTS, swapSides, type ArmedFault, type FaultKind } from '../faults';
+import { levelChanges, MatchingBook, type BookView, type LevelView } from '../matching';
 import { handleAccountAdmin, handleAccountRoute } from './account';
 import { generateSimCoinbaseKey, verifyCoinbaseJwt, type SimCoinbaseKey } from './auth';
-import { bookFill, createRestingQueue, TAKER_FEE, type CoinbaseSimCore, type Level, type SimFill, type SimOrder } from './core';
+import { bookFill, type CoinbaseSimCore, type SimFill, type SimOrder } from './core';
+import { liquiditySchema, replaceLiquidity } from './other-traders';
 import { coinbaseOrderWire } from './order-wire';
 import { snakeCaseBody, snakeCaseQuery } from './snake-case';
 import { heartbeatEvent, userChannelOrder } from './user-channel';
@@ -48,14 +51,6 @@ export type { SimFill, SimOrder } from './core';
 const WS_LEVEL2 = 'WS level2';
 const WS_USER = 'WS user';
 
-const quoteLevels = z
-  .array(z.tuple([positiveDecimalString, positiveDecimalString]))
-  .max(200)
-  .refine((levels) => new Set(levels.map(([p]) => dec(p).toFixed())).size === levels.length, 'must not repeat a price');
-const liquiditySchema = z
-  .object({ product_id: z.string().min(1), bids: quoteLevels, asks: quoteLevels })
-  .refine(({ bids, asks }) => bids.every(([b]) => asks.every(([a]) => dec(b).lt(dec(a)))), { message: 'every bid must be below every ask', path: ['bids'] });
-
 export interface CoinbaseSim {
   restBaseUrl: string;
   wsUrl: string;
@@ -71,10 +66,18 @@ const DEFAULT_BOOKS: Record<string, CoinbaseSeedBook> = { 'BTC-USD': { bids: [['
 
 export async function startCoinbaseSim(opts: { port?: number; books?: Record<string, CoinbaseSeedBook>; balances?: Record<string, string> } = {}): Promise<CoinbaseSim> {
   const key = generateSimCoinbaseKey();
-  const books = new Map<string, { bids: Level[]; asks: Level[] }>();
+  // One price-time book per listed product (matching.ts): other traders' quotes and our resting orders.
+  const books = new Map<string, MatchingBook>();
   for (const [product, b] of Object.entries(opts.books ?? DEFAULT_BOOKS)) {
-    books.set(product, { bids: b.bids.map(([p, s]) => ({ price: dec(p), size: dec(s) })), asks: b.asks.map(([p, s]) => ({ price: dec(p), size: dec(s) })) });
+    const book = new MatchingBook();
+    for (const [p, size] of b.bids) book.addOthers('BUY', dec(p), dec(size));
+    for (const [p, size] of b.asks) book.addOthers('SELL', dec(p), dec(size));
+    books.set(product, book);
   }
+  // Orders on a product that is not listed still rest (the simulator has always taken them), in a
+  // book of their own that no public read shows.
+  const unlisted = new Map<string, MatchingBook>();
+  const bookFor = (product: string) => books.get(product) ?? unlisted.get(product) ?? unlisted.set(product, new MatchingBook()).get(product)!;
   const balances = new Map<string, Dec>(Object.entries(opts.balances ?? { USD: '100000', BTC: '10' }).map(([k, v]): [string, Dec] => [k, dec(v)]));
   const orders = new Map<string, SimOrder>();
   const byClientId = new Map<string, SimOrder>();
@@ -99,10 +102,10 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
     deliver(ws, JSON.stringify({ channel, client_id: '', timestamp: new Date().toISOString(), sequence_num: state.seq++, events }), fault);
   };
   const l2Snapshot = (product: string) => {
-    const book = books.get(product)!;
+    const { BUY, SELL } = books.get(product)!.levels();
     return [
-      ...book.bids.map((l) => ({ side: 'bid', event_time: new Date().toISOString(), price_level: decStr(l.price), new_quantity: decStr(l.size) })),
-      ...book.asks.map((l) => ({ side: 'offer', event_time: new Date().toISOString(), price_level: decStr(l.price), new_quantity: decStr(l.size) })),
+      ...BUY.map((l) => ({ side: 'bid', event_time: new Date().toISOString(), price_level: decStr(l.price), new_quantity: decStr(l.size) })),
+      ...SELL.map((l) => ({ side: 'offer', event_time: new Date().toISOString(), price_level: decStr(l.price), new_quantity: decStr(l.size) })),
     ];
   };
   /** The snapshot a subscriber gets; `crossed_book` swaps its sides (bids quoted at the asks' prices and back). */
@@ -117,12 +120,19 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
       if (!state.products.has(product)) continue;
       if (fault?.kind === 'stale_book') {
         // Withheld, sequence unbroken; after the last one the product's book is re-sent whole, once
-        // the change being made is complete (a liquidity replace emits before it swaps the book in).
+        // the change being made is complete (one change can emit several updates).
         if (fault.count === 0) queueMicrotask(() => sendWs(ws, state, 'l2_data', [l2SnapshotEvent(product)]));
         continue;
       }
       sendWs(ws, state, 'l2_data', [{ type: 'update', product_id: product, updates: [{ side, event_time: new Date().toISOString(), price_level: decStr(price), new_quantity: decStr(size) }] }], fault?.kind);
     }
+  };
+
+  /** A listed product's book changed since `before`: one level2 update per level that changed (size 0: gone). */
+  const publishChanges = (product: string, before: BookView) => {
+    const book = books.get(product);
+    if (!book) return; // an unlisted product's book has no subscribers
+    for (const c of levelChanges(before, book.levels())) emitLevel(product, c.side === 'BUY' ? 'bid' : 'offer', c.price, c.size);
   };
 
   const orderChanged = (order: SimOrder) => {
@@ -132,32 +142,29 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
     }
   };
 
-  // Takes other traders' quotes for what is left of the order (an edit may run it again), then a GTC remainder rests.
+  // Takes other traders' liquidity for what is left of the order (an edit may run it again), then a GTC remainder rests.
   const execute = (order: SimOrder, ioc: boolean, fok: boolean) => {
-    const book = books.get(order.product_id);
+    const book = bookFor(order.product_id);
     const limit = dec(order.limit_price);
-    let remaining = dec(order.base_size).minus(dec(order.filled_size));
-    const levels = order.side === 'BUY' ? book?.asks ?? [] : book?.bids ?? [];
-    const crosses = (l: Level) => (order.side === 'BUY' ? l.price.lte(limit) : l.price.gte(limit));
-    const available = levels.filter(crosses).reduce((a, l) => a.plus(l.size), ZERO);
-    if (fok && available.lt(remaining)) {
-      order.status = 'CANCELLED';
+    const taker = { side: order.side, limitPrice: limit, size: dec(order.base_size).minus(dec(order.filled_size)) };
+    // Self-trade prevention: our orders never trade with each other (the taker passes over ours).
+    const theirs = (e: { owner: string }) => e.owner === 'others';
+    if (fok && book.fillable(taker, theirs).lt(taker.size)) {
+      order.status = 'CANCELLED'; // killed whole: nothing traded
       return;
     }
+    const taken = book.match(taker, theirs);
     const at = new Date().toISOString();
-    for (const level of levels) {
-      if (remaining.isZero() || !crosses(level)) break;
-      const size = level.size.lt(remaining) ? level.size : remaining;
-      level.size = level.size.minus(size);
-      emitLevel(order.product_id, order.side === 'BUY' ? 'offer' : 'bid', level.price, level.size);
-      remaining = remaining.minus(size);
-      bookFill(core, order, size, level.price, 'TAKER', at);
+    for (const f of taken.fills) bookFill(core, order, f.size, f.price, 'TAKER', at);
+    if (taken.remaining.isZero()) order.status = 'FILLED';
+    // A remainder that would rest crossing one of our own orders is cancelled (the newer order goes).
+    else if (ioc || book.crosses(order.side, limit)) order.status = 'CANCELLED';
+    else {
+      order.status = 'OPEN';
+      book.rest(order.side, limit, { orderId: order.order_id, owner: 'us', size: taken.remaining });
     }
-    if (book) book[order.side === 'BUY' ? 'asks' : 'bids'] = levels.filter((l) => l.size.gt(0));
-    order.status = remaining.isZero() ? 'FILLED' : ioc ? 'CANCELLED' : 'OPEN';
-    if (order.status === 'OPEN') core.resting.enqueue(order);
   };
-  const core: CoinbaseSimCore = { orders, fills, balances, books, resting: createRestingQueue(orders), execute, emitLevel, orderChanged };
+  const core: CoinbaseSimCore = { orders, fills, balances, books, bookFor, execute, publishChanges, orderChanged };
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -182,18 +189,11 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
     if (url.pathname === '/_sim/liquidity' && req.method === 'POST') {
       const parsed = liquiditySchema.safeParse(JSON.parse(raw || '{}'));
       if (!parsed.success) return json(res, 400, { error: 'INVALID_LIQUIDITY', message: formatZodError(parsed.error) });
-      const product = parsed.data.product_id;
-      const book = books.get(product);
-      if (!book) return json(res, 404, { error: 'NOT_FOUND', message: `no product ${product}` });
-      const toLevels = (levels: [string, string][]) => levels.map(([p, q]): Level => ({ price: dec(p), size: dec(q) }));
-      const next = { bids: toLevels(parsed.data.bids).sort((a, b) => b.price.comparedTo(a.price)), asks: toLevels(parsed.data.asks).sort((a, b) => a.price.comparedTo(b.price)) };
-      for (const [key, side] of [['bids', 'bid'], ['asks', 'offer']] as const) {
-        for (const old of book[key]) if (!next[key].some((l) => l.price.eq(old.price))) emitLevel(product, side, old.price, ZERO);
-        for (const l of next[key]) if (!book[key].some((old) => old.price.eq(l.price) && old.size.eq(l.size))) emitLevel(product, side, l.price, l.size);
-      }
-      book.bids = next.bids;
-      book.asks = next.asks;
-      return json(res, 200, { product_id: product, bids: parsed.data.bids, asks: parsed.data.asks });
+      const done = replaceLiquidity(core, parsed.data);
+      if (!done) return json(res, 404, { error: 'NOT_FOUND', message: `no product ${parsed.data.product_id}` });
+      // `traded`: how much of our resting orders the new quotes took (only when some did).
+      const { product_id, bids, asks } = parsed.data;
+      return json(res, 200, { product_id, bids, asks, ...(done.traded.gt(0) ? { traded: decStr(done.traded) } : {}) });
     }
     const admin = handleAccountAdmin(core, req.method ?? 'GET', url, raw);
     if (admin) return json(res, admin.status, admin.body);
@@ -239,7 +239,9 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
           orders.set(o.order_id, o);
           byClientId.set(o.client_order_id, o);
           orderLog.push(o);
+          const before = bookFor(o.product_id).levels();
           execute(o, kind === 'sor_limit_ioc', kind === 'limit_limit_fok');
+          publishChanges(o.product_id, before);
           orderChanged(o);
           return o;
         })();
@@ -258,14 +260,10 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
       const limitParam = url.searchParams.get('limit') ?? '';
       const limit = limitParam === '' ? undefined : Number(limitParam);
       if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) return json(res, 400, { error: 'INVALID_ARGUMENT', message: `limit: expected a positive whole number, got ${JSON.stringify(limitParam.slice(0, 40))}` });
-      // Best first on both sides, at most `limit` levels each (the whole book without one).
-      const wire = (levels: Level[], better: (a: Level, b: Level) => number) =>
-        levels
-          .filter((l) => l.size.gt(0))
-          .sort(better)
-          .slice(0, limit)
-          .map((l) => ({ price: decStr(l.price), size: decStr(l.size) }));
-      const sides = { bids: wire(book.bids, (a, b) => b.price.comparedTo(a.price)), asks: wire(book.asks, (a, b) => a.price.comparedTo(b.price)) };
+      // Best first on both sides (as the book keeps them), at most `limit` levels each (the whole book without one).
+      const wire = (levels: LevelView[]) => levels.slice(0, limit).map((l) => ({ price: decStr(l.price), size: decStr(l.size) }));
+      const { BUY, SELL } = book.levels();
+      const sides = { bids: wire(BUY), asks: wire(SELL) };
       return json(res, 200, { pricebook: { product_id: product, ...(fault?.kind === 'crossed_book' ? swapSides(sides) : sides), time: new Date().toISOString() } });
     }
     // Order listing, fills, accounts, products, edit (account.ts).
@@ -278,7 +276,11 @@ export async function startCoinbaseSim(opts: { port?: number; books?: Record<str
           const o = orders.get(id);
           if (!o) return { success: false, failure_reason: 'UNKNOWN_CANCEL_ORDER', order_id: id };
           if (o.status !== 'OPEN') return { success: false, failure_reason: 'INVALID_CANCEL_REQUEST', order_id: id };
+          const book = bookFor(o.product_id);
+          const before = book.levels();
+          book.cancel(o.order_id);
           o.status = 'CANCELLED';
+          publishChanges(o.product_id, before);
           orderChanged(o);
           return { success: true, failure_reason: 'UNKNOWN_CANCEL_FAILURE_REASON', order_id: id };
         }),

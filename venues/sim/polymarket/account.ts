@@ -18,7 +18,7 @@
  * - Trades from the book (server.ts matches, ../matching.ts): ours as taker (`onOrderPosted`, one
  *   trade per price level) and other traders' orders that took our resting ones (`/_sim/trade`,
  *   crossing liquidity: `onOtherTraderTrade`; we are the makers, at our price). Fees by
- *   Polymarket's rule at the markets' rate (`FEE_RATE_BPS`, 0).
+ *   Polymarket's rule at the market's fee rate (`feeRateBps`: 0 unless the admin set one).
  * - Admin: `POST /_sim/balance {delta, token_id?}` moves cash (USDC) or a token balance with no
  *   trade to explain it (reconciliation drift).
  *
@@ -49,11 +49,11 @@ const STARTING_CASH = '100000';
 /** Counterparty of `/_sim/trade`: someone else's key. */
 const OTHER_TRADER = 'sim-other-trader';
 /**
- * The fee rate of every market the simulator lists, in bps (`GET /fee-rate` says `base_fee: 0`):
- * fills are charged by Polymarket's rule (domain/fees.ts: takers pay C × rate × P × (1 − P),
- * makers nothing), which comes to nothing at this rate.
+ * A market's fee rate in bps until the admin sets another (`POST /_sim/fee-rate`): fills are charged
+ * by Polymarket's rule (domain/fees.ts: takers pay C × rate × P × (1 − P), makers nothing), which
+ * comes to nothing at this rate.
  */
-const FEE_RATE_BPS = '0';
+const DEFAULT_FEE_RATE_BPS = '0';
 /** How far an L1 timestamp may be from the simulator's clock. */
 const L1_WINDOW_SECONDS = 300;
 
@@ -148,6 +148,9 @@ export function createPolymarketAccount(opts: { credentials: SimApiKey; orders: 
   const tokens = new Map<string, Dec>();
   const userClients = new Map<WebSocket, Set<string> | 'all' | undefined>();
   const wss = new WebSocketServer({ noServer: true });
+  /** Fee rate per token, in bps (whole numbers, as `GET /fee-rate` answers and orders sign them). */
+  const feeRates = new Map<string, string>();
+  const feeRateOf = (token: string) => feeRates.get(token) ?? DEFAULT_FEE_RATE_BPS;
 
   /** The key for (address, nonce): deterministic under the seed, so derive always agrees with create. */
   function keyFor(address: string, nonce: string): SimApiKey {
@@ -183,7 +186,7 @@ export function createPolymarketAccount(opts: { credentials: SimApiKey; orders: 
   function applyFill(token: string, side: 'BUY' | 'SELL', price: Dec, size: Dec, liquidity: 'maker' | 'taker'): void {
     const signed = side === 'BUY' ? size : size.neg();
     tokens.set(token, (tokens.get(token) ?? ZERO).plus(signed));
-    const fee = polymarketFee({ shares: decStr(size), price: decStr(price), liquidity, feeRate: decStr(dec(FEE_RATE_BPS).div(10_000)) });
+    const fee = polymarketFee({ shares: decStr(size), price: decStr(price), liquidity, feeRate: decStr(dec(feeRateOf(token)).div(10_000)) });
     cash = cash.minus(price.times(signed)).minus(dec(fee));
   }
 
@@ -200,7 +203,7 @@ export function createPolymarketAccount(opts: { credentials: SimApiKey; orders: 
     maker_address: f.maker_address,
     matched_amount: decStr(f.size),
     price: decStr(f.price),
-    fee_rate_bps: FEE_RATE_BPS,
+    fee_rate_bps: feeRateOf(f.asset_id),
     asset_id: f.asset_id,
     outcome: 'Yes',
     side: f.side,
@@ -267,7 +270,7 @@ export function createPolymarketAccount(opts: { credentials: SimApiKey; orders: 
 
   function newTrade(fields: Pick<PolySimTrade, 'taker_order_id' | 'asset_id' | 'side' | 'size' | 'price' | 'owner' | 'maker_address' | 'trader_side' | 'maker_orders'>): PolySimTrade {
     const now = String(Math.floor(Date.now() / 1000));
-    const t: PolySimTrade = { id: randomUUID(), market: fields.asset_id, fee_rate_bps: FEE_RATE_BPS, status: 'MATCHED', match_time: now, last_update: now, outcome: 'Yes', bucket_index: 0, transaction_hash: `0x${randomBytes(32).toString('hex')}`, ...fields };
+    const t: PolySimTrade = { id: randomUUID(), market: fields.asset_id, fee_rate_bps: feeRateOf(fields.asset_id), status: 'MATCHED', match_time: now, last_update: now, outcome: 'Yes', bucket_index: 0, transaction_hash: `0x${randomBytes(32).toString('hex')}`, ...fields };
     trades.push(t);
     return t;
   }
@@ -275,6 +278,13 @@ export function createPolymarketAccount(opts: { credentials: SimApiKey; orders: 
   return {
     credentialsFor(apiKey: string): SimApiKey | undefined {
       return keys.get(apiKey);
+    },
+
+    /** A market's fee rate in bps (what `GET /fee-rate` answers and an order must sign). */
+    feeRateBps: feeRateOf,
+    /** Sets a market's fee rate (admin `POST /_sim/fee-rate`); later trades are charged at it. */
+    setFeeRateBps(token: string, bps: number): void {
+      feeRates.set(token, String(bps));
     },
 
     /**

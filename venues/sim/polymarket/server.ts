@@ -8,9 +8,13 @@
  * maker's price (our own resting orders included: a self-trade is not prevented), and a GTC/GTD
  * remainder rests at the back of its level, visible in `GET /book` and on the market channel,
  * until a later crossing order fills it (as maker), we cancel it, or a GTD order expires
- * (`gtdSecurityThresholdSeconds`, the venue's 60, before its signed expiration). FOK is treated as
- * FAK (what crosses fills, the rest is cancelled). No fees on these markets (0 bps, Polymarket's
- * rule: account.ts). An independent order log and an admin fault API as for the other venues.
+ * (`gtdSecurityThresholdSeconds`, the venue's 60, before its signed expiration). FAK fills what
+ * crosses and cancels the rest; FOK fills its whole size at once or is killed (CANCELED, nothing
+ * traded, the book untouched; answered `status: "unmatched"`, where the venue answers an error).
+ * Each market has a fee rate (`GET /fee-rate`, 0 bps unless the admin `POST /_sim/fee-rate
+ * {token_id, base_fee}` sets one): an order must sign exactly that `feeRateBps` (400 otherwise, as
+ * the venue refuses a wrong one), and our trades are charged by Polymarket's rule at it
+ * (account.ts). An independent order log and an admin fault API as for the other venues.
  *
  * The public market channel (`/ws/market`, as `wss://ws-subscriptions-clob.polymarket.com/ws/market`)
  * on the same server: the client sends `{"assets_ids": [...], "type": "market"}` once, then gets the
@@ -120,6 +124,8 @@ const liquiditySchema = z.object({
   price: decimalString.refine((p) => dec(p).gt(0) && dec(p).lt(1), 'must be between 0 and 1, exclusive'),
   size: nonNegativeDecimalString,
 });
+/** A market's fee rate in basis points, a whole number (as `GET /fee-rate` answers it). */
+const feeRateSchema = z.object({ token_id: z.string().min(1), base_fee: z.number().int().min(0).max(10_000) });
 export type PolymarketSeedBook = { bids: [string, string][]; asks: [string, string][] };
 
 export async function startPolymarketSim(
@@ -166,7 +172,7 @@ export async function startPolymarketSim(
   // The CLOB's market object (GET /markets/{condition_id}); the simulator lists each token as its
   // own market (condition id = token id), which is all settlement needs: closed, and the winner.
   // Trading rules as the CLOB states them (numbers, as the venue sends them): a 0.01 tick, 5 shares
-  // minimum, no fees (bps), no end date known to the simulator.
+  // minimum, takers charged at the market's fee rate in bps (makers nothing), no end date known to the simulator.
   const marketOf = (token: string) => ({
     condition_id: token,
     question_id: token,
@@ -176,7 +182,7 @@ export async function startPolymarketSim(
     minimum_order_size: 5,
     minimum_tick_size: 0.01,
     maker_base_fee: 0,
-    taker_base_fee: 0,
+    taker_base_fee: Number(account.feeRateBps(token)),
     end_date_iso: null,
     neg_risk: false,
     tokens: [{ token_id: token, outcome: 'Yes', winner: winners.get(token) ?? false }],
@@ -298,11 +304,20 @@ export async function startPolymarketSim(
       });
     }
     // What clob-client reads before it builds an order (it refuses to sign without them): the
-    // market's fee rate in bps (`base_fee`, none on the sim's markets) and whether it trades on the
-    // neg-risk exchange (no: every sim market is on the plain CTF exchange).
+    // market's fee rate in bps (`base_fee`: 0 unless the admin set one; an order must sign it) and
+    // whether it trades on the neg-risk exchange (no: every sim market is on the plain CTF exchange).
     if (endpoint === 'GET /fee-rate' || endpoint === 'GET /neg-risk') {
-      if (!books.has(url.searchParams.get('token_id') ?? '')) return json(res, 404, { error: 'market not found' });
-      return json(res, 200, endpoint === 'GET /fee-rate' ? { base_fee: 0 } : { neg_risk: false });
+      const token = url.searchParams.get('token_id') ?? '';
+      if (!books.has(token)) return json(res, 404, { error: 'market not found' });
+      return json(res, 200, endpoint === 'GET /fee-rate' ? { base_fee: Number(account.feeRateBps(token)) } : { neg_risk: false });
+    }
+    if (url.pathname === '/_sim/fee-rate' && req.method === 'POST') {
+      // A listed market's fee rate from now on: orders must sign it, and trades are charged at it.
+      const parsed = feeRateSchema.safeParse(JSON.parse(raw || '{}'));
+      if (!parsed.success) return json(res, 400, { error: formatZodError(parsed.error) });
+      if (!books.has(parsed.data.token_id)) return json(res, 404, { error: 'market not found' });
+      account.setFeeRateBps(parsed.data.token_id, parsed.data.base_fee);
+      return json(res, 200, { token_id: parsed.data.token_id, base_fee: parsed.data.base_fee });
     }
     if (url.pathname === '/_sim/trade' && req.method === 'POST') {
       // Another trader's immediate-or-cancel order (account.ts records what it did to us). By
@@ -334,6 +349,9 @@ export async function startPolymarketSim(
       const id = orderHash(order);
       const existing = orders.get(id);
       if (existing) return json(res, 400, { error: `order ${id} already exists` }); // the hash is the id: never taken twice
+      // The signed fee rate must be the market's (the venue refuses another: the fee is in the signature).
+      const feeRate = account.feeRateBps(order.tokenId.toString());
+      if (order.feeRateBps !== BigInt(feeRate)) return json(res, 400, { error: `invalid fee rate (${order.feeRateBps}): the market's fee rate is ${feeRate} bps` });
       const shares = fromPolymarketUnits(side === 'BUY' ? order.takerAmount : order.makerAmount);
       const usdc = fromPolymarketUnits(side === 'BUY' ? order.makerAmount : order.takerAmount);
       const price = dec(usdc).div(dec(shares));
@@ -343,7 +361,10 @@ export async function startPolymarketSim(
       // The taker walks the other side best price first, first in first within a price: other
       // traders' liquidity and our own resting orders alike (a self-trade is not prevented: both
       // sides of it are ours, as taker and as maker).
-      const taken = book.match({ side, limitPrice: price, size: dec(shares) });
+      // FOK: all of it now, or nothing (killed before it touches the book).
+      const taker = { side, limitPrice: price, size: dec(shares) };
+      const killed = parsed.data.orderType === 'FOK' && book.fillable(taker).lt(taker.size);
+      const taken = killed ? { fills: [], filled: ZERO, remaining: taker.size } : book.match(taker);
       const remaining = taken.remaining;
       const matched = taken.filled;
       const o: PolySimOrder = {
@@ -374,7 +395,7 @@ export async function startPolymarketSim(
         timer.unref();
         expiryTimers.add(timer);
       }
-      return json(res, 200, { success: true, errorMsg: '', orderID: id, status: o.status === 'MATCHED' ? 'matched' : 'live', transactionsHashes: [] });
+      return json(res, 200, { success: true, errorMsg: '', orderID: id, status: o.status === 'MATCHED' ? 'matched' : killed ? 'unmatched' : 'live', transactionsHashes: [] });
     }
     const one = /^\/data\/order\/(0x[0-9a-fA-F]{64})$/.exec(url.pathname);
     if (one && req.method === 'GET') {
