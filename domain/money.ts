@@ -42,7 +42,8 @@ export const ONE = new Dec(1);
 /** zod: any exact decimal string. */
 export const decimalString = z
   .string()
-  .regex(DECIMAL_RE, 'must be a decimal number written as a string, e.g. "0.42"');
+  // abort: refinements built on this one (sign checks) never see a string that is not a decimal.
+  .regex(DECIMAL_RE, { message: 'must be a decimal number written as a string, e.g. "0.42"', abort: true });
 
 /** zod: a strictly positive decimal string (quantities, limit prices). */
 export const positiveDecimalString = decimalString.refine((s) => new Dec(s).gt(0), 'must be greater than 0');
