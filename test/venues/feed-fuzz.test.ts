@@ -1,108 +1,18 @@
 /**
  * Fuzz and burst tests of the feed parsers (the pure trackers behind the Kalshi and Coinbase
  * streams) and of the bounded event queue. Seeded: a failure names its seed and step, and the
- * same seed replays the same messages.
+ * same seed replays the same messages. The garbage every venue shares is in test/helpers/feed-fuzz.ts;
+ * the Polymarket channels and the user streams have their own fuzz files.
  */
-import { levels, MAX_FEED_MESSAGE_BYTES, MAX_LEVELS_PER_SIDE, type Book } from '../../domain/book';
+import { levels, MAX_LEVELS_PER_SIDE, type Book } from '../../domain/book';
 import { dec, decStr } from '../../domain/money';
 import { createCoinbaseBookTracker, type CoinbaseBookEvent } from '../../venues/coinbase/stream';
 import { createEventQueue } from '../../venues/event-queue';
 import { createKalshiBookTracker, type KalshiBookEvent } from '../../venues/kalshi/stream';
-import { mulberry32 } from '../helpers/prng';
+import { commonGarbage, expectRejected, LONG_UNICODE, NAN_LIKE, randomness, snapshotOf, type Field, type Rng } from '../helpers/feed-fuzz';
 
-
-function randomness(seed: number) {
-  const next = mulberry32(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)); // inclusive
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  return { next, int, pick };
-}
-type Rng = ReturnType<typeof randomness>;
 
 const SEEDS = [1, 42, 20240611];
-const snapshotOf = (book: Book | undefined) => (book ? { bids: levels(book, 'bid'), asks: levels(book, 'ask') } : undefined);
-
-// Shared garbage ingredients.
-const PAD = ' '.repeat(MAX_FEED_MESSAGE_BYTES); // whitespace is valid JSON: only the size check can refuse it
-const EURO_PAD = '€'.repeat(Math.ceil(MAX_FEED_MESSAGE_BYTES / 3) + 10); // fewer chars than the limit, more bytes
-const WRONG_TYPES: unknown[] = ['1', null, [], {}, true, -1.5, 'NaN', [1, 2]];
-const HUGE_NUMBERS = ['1e21', '1e400', '-1e400', String(2 ** 53 + 2), String(Number.MAX_VALUE), '-9007199254740993'];
-const NAN_LIKE = ['NaN', 'Infinity', '-Infinity', '1e5', '0x10', ' 1', '', '1.', '.5', '+1', '00', '١٢٣'];
-const LONG_UNICODE = '🦄'.repeat(300);
-
-/** Sets or deletes (value `undefined`) the value at a dotted path of a JSON-like object. */
-function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let at: Record<string, unknown> = obj;
-  for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
-  const last = keys[keys.length - 1]!;
-  if (value === undefined) delete at[last];
-  else at[last] = value;
-}
-/** Replaces the JSON value at `path` by raw text (for numbers JSON.stringify cannot write, e.g. 1e400). */
-function withRaw(obj: Record<string, unknown>, path: string, raw: string): string {
-  const marker = '__RAW_MARKER__';
-  const copy = structuredClone(obj);
-  setPath(copy, path, marker);
-  return JSON.stringify(copy).replace(`"${marker}"`, raw);
-}
-
-/** Mutations every feed shares; `base` is a message that would be valid and in sequence. */
-interface Field {
-  path: string;
-  required: boolean;
-  /** Any string is a valid value (a ticker, a channel name): string mutations would not be garbage. */
-  anyString?: boolean;
-  /** An empty array is a valid value. */
-  array?: boolean;
-}
-
-function commonGarbage(rng: Rng, base: Record<string, unknown>, fields: Field[]): { kind: string; data: string } {
-  const text = JSON.stringify(base);
-  const field = rng.pick(fields);
-  switch (rng.int(0, 9)) {
-    case 0:
-      return { kind: 'truncated', data: text.slice(0, rng.int(0, text.length - 1)) };
-    case 1: {
-      const copy = structuredClone(base);
-      setPath(copy, field.path, rng.pick(WRONG_TYPES.filter((v) => !(field.anyString && typeof v === 'string') && !(field.array && Array.isArray(v) && v.length === 0))));
-      return { kind: `wrong type at ${field.path}`, data: JSON.stringify(copy) };
-    }
-    case 2: {
-      const required = fields.filter((f) => f.required);
-      const f = rng.pick(required);
-      const copy = structuredClone(base);
-      setPath(copy, f.path, undefined);
-      return { kind: `missing at ${f.path}`, data: JSON.stringify(copy) };
-    }
-    case 3:
-      return { kind: `huge number at ${field.path}`, data: withRaw(base, field.path, rng.pick(HUGE_NUMBERS)) };
-    case 4: {
-      const f = rng.pick(fields.filter((x) => !x.anyString));
-      const copy = structuredClone(base);
-      setPath(copy, f.path, rng.pick(NAN_LIKE));
-      return { kind: `NaN-like string at ${f.path}`, data: JSON.stringify(copy) };
-    }
-    case 5:
-      return { kind: 'byte order mark', data: `\uFEFF${text}` };
-    case 6:
-      return { kind: 'zero-width space in a key', data: text.replace('"type"', '"ty\u200bpe"') };
-    case 7:
-      return rng.int(0, 1) ? { kind: 'oversized (padding)', data: text + PAD } : { kind: 'oversized (multi-byte)', data: JSON.stringify({ ...base, pad: EURO_PAD }) };
-    case 8:
-      return { kind: 'not an object', data: JSON.stringify(rng.pick([null, 42, 'orderbook_delta', [base], true])) };
-    default:
-      return { kind: 'unbalanced', data: `${text}}` };
-  }
-}
-
-function expectRejected(event: { type: string; reason?: string } | undefined, kind: string, where: string): string {
-  if (event?.type !== 'invalid' || typeof event.reason !== 'string' || event.reason.length === 0) {
-    throw new Error(`${where}: ${kind} was not rejected with a reason: ${JSON.stringify(event)?.slice(0, 300)}`);
-  }
-  if (kind.startsWith('oversized')) expect(event.reason).toMatch(/oversized/);
-  return event.reason;
-}
 
 // ---------------------------------------------------------------- Kalshi
 

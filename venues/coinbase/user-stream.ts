@@ -5,6 +5,8 @@
  * fill here is the increase of an order's cumulative quantity since the last report we saw, so a
  * duplicated or replayed report (a snapshot after a reconnect) never yields a fill twice. Every
  * message is validated with zod; a bad one is reported with its reason and applied not at all.
+ * A report that contradicts its order's earlier one (more quantity for no more value, or lower
+ * total fees) is refused the same way, and the order's figures stay as they were.
  *
  * A gap in `sequence_num` (a message we never got) or a silent connection reconnects: the new
  * connection's snapshot brings every open order's cumulative truth, so what was missed on an order
@@ -13,7 +15,8 @@
  */
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { dec, decimalString, decStr, type Dec } from '../../domain/money';
+import { oversizedMessage } from '../../domain/book';
+import { dec, decStr, nonNegativeDecimalString, type Dec } from '../../domain/money';
 import type { Fill } from '../../domain/order';
 import { formatZodError } from '../../domain/validation';
 import { createEventQueue } from '../event-queue';
@@ -21,18 +24,21 @@ import { buildCoinbaseJwt, type CoinbaseCredentials } from './auth';
 
 const envelopeSchema = z.object({ channel: z.string(), sequence_num: z.number().int().nonnegative(), timestamp: z.string().optional(), events: z.array(z.unknown()).default([]) });
 const errorSchema = z.object({ type: z.literal('error'), message: z.string() });
+// 0 or more: a negative cumulative figure would turn the next genuine report into an inflated fill.
+const amount = nonNegativeDecimalString;
 const userOrderSchema = z.object({
   order_id: z.string().min(1),
   client_order_id: z.string(),
   product_id: z.string().min(1),
   order_side: z.enum(['BUY', 'SELL']),
   status: z.string().min(1),
-  cumulative_quantity: decimalString,
-  leaves_quantity: decimalString,
-  avg_price: decimalString,
-  total_fees: decimalString.default('0'),
+  // Never negative: a negative cumulative figure remembered for an order would inflate its next fill.
+  cumulative_quantity: amount,
+  leaves_quantity: amount,
+  avg_price: amount,
+  total_fees: amount.default('0'),
   /** What the fills traded for; when absent, cumulative_quantity × avg_price. */
-  filled_value: decimalString.optional(),
+  filled_value: amount.optional(),
 });
 const userEventsSchema = z.array(z.object({ type: z.enum(['snapshot', 'update']), orders: z.array(userOrderSchema) }));
 
@@ -58,16 +64,24 @@ export function createCoinbaseUserParser() {
   const tracked = new Map<string, Seen>();
   let expected = 0;
 
-  const fillOf = (o: z.infer<typeof userOrderSchema>, at: string): Fill | undefined => {
+  /** The fill a report adds, nothing (undefined), or why the report is refused (it then changes nothing). */
+  const fillOf = (o: z.infer<typeof userOrderSchema>, at: string): Fill | { refused: string } | undefined => {
     const quantity = dec(o.cumulative_quantity);
     const value = o.filled_value !== undefined ? dec(o.filled_value) : quantity.times(dec(o.avg_price));
     const fees = dec(o.total_fees);
     const seen = tracked.get(o.order_id);
     if (seen && quantity.lte(seen.quantity)) return undefined; // nothing new (a duplicate, or an older report)
+    const increment = quantity.minus(seen?.quantity ?? 0);
+    if (increment.gt(0)) {
+      // More filled must have cost more, and fees only accrue: a report saying otherwise would
+      // price this fill at zero or less, or (remembered) inflate the next fill's fee.
+      const order = `order ${o.order_id.slice(0, 256)}`;
+      if (!value.gt(seen?.value ?? 0)) return { refused: `${order}: filled_value ${decStr(value)} at cumulative_quantity ${decStr(quantity)} is not more than the ${decStr(seen?.value ?? dec('0'))} reported before: refused` };
+      if (seen && fees.lt(seen.fees)) return { refused: `${order}: total_fees ${decStr(fees)} below the ${decStr(seen.fees)} reported before: refused` };
+    }
     tracked.delete(o.order_id); // re-insert: most recently seen last
     tracked.set(o.order_id, { quantity, value, fees });
     if (tracked.size > TRACKED_ORDERS) tracked.delete(tracked.keys().next().value!);
-    const increment = quantity.minus(seen?.quantity ?? 0);
     if (increment.lte(0)) return undefined;
     const fee = fees.minus(seen?.fees ?? 0);
     return {
@@ -90,6 +104,8 @@ export function createCoinbaseUserParser() {
       expected = 0;
     },
     parse(data: string): CoinbaseUserParse {
+      const tooBig = oversizedMessage(data);
+      if (tooBig) return { events: [{ type: 'invalid', reason: tooBig }] };
       let raw: unknown;
       try {
         raw = JSON.parse(data);
@@ -119,7 +135,8 @@ export function createCoinbaseUserParser() {
       for (const event of events.data) {
         for (const o of event.orders) {
           const fill = fillOf(o, at);
-          if (fill) out.push({ type: 'fill', fill });
+          if (fill && 'refused' in fill) out.push({ type: 'invalid', reason: fill.refused });
+          else if (fill) out.push({ type: 'fill', fill });
         }
       }
       return { events: out };

@@ -6,15 +6,19 @@
  */
 import WebSocket from 'ws';
 import { z } from 'zod';
+import { oversizedMessage } from '../../domain/book';
 import { dec, decStr } from '../../domain/money';
 import type { Fill } from '../../domain/order';
 import { formatZodError } from '../../domain/validation';
 import { createEventQueue } from '../event-queue';
 import { kalshiHeaders, type KalshiCredentials } from './auth';
 
+/** The last unix second a Date can hold (8.64e15 ms): a later `ts` names no time (and `toISOString` would throw). */
+const MAX_UNIX_SECONDS = 8_640_000_000_000;
+
 const fillMessage = z.object({
   type: z.literal('fill'),
-  sid: z.number(),
+  sid: z.number().int().nonnegative(),
   seq: z.number().int().optional(),
   msg: z.object({
     trade_id: z.string().min(1),
@@ -27,8 +31,9 @@ const fillMessage = z.object({
     yes_price: z.number().int().min(1).max(99),
     no_price: z.number().int().min(1).max(99).optional(),
     is_taker: z.boolean(),
-    ts: z.number().int().optional(),
-    created_time: z.string().optional(),
+    ts: z.number().int().nonnegative().max(MAX_UNIX_SECONDS).optional(),
+    /** Becomes the fill's `at` as is: it must be what a Fill's `at` is. */
+    created_time: z.iso.datetime({ offset: true }).optional(),
   }),
 });
 const controlMessage = z.object({ type: z.enum(['subscribed', 'error', 'ok']) }).passthrough();
@@ -37,6 +42,8 @@ export type KalshiUserEvent = { type: 'connected' } | { type: 'fill'; fill: Fill
 
 /** One raw frame of the private stream → what it means (pure: tested without a socket). */
 export function parseKalshiUserMessage(data: string): KalshiUserEvent | undefined {
+  const tooBig = oversizedMessage(data);
+  if (tooBig) return { type: 'invalid', reason: tooBig };
   let raw: unknown;
   try {
     raw = JSON.parse(data);

@@ -23,19 +23,17 @@
  * other than `book` / `price_change` are validated only as far as their `event_type` and ignored.
  */
 import { z } from 'zod';
-import { bookFromLevels, setSize, type Book } from '../../domain/book';
+import { bookFromLevels, MAX_LEVELS_PER_SIDE, oversizedMessage, setSize, type Book } from '../../domain/book';
 import { Dec, decStr } from '../../domain/money';
 import { formatZodError } from '../../domain/validation';
 import { createEventQueue } from '../event-queue';
 import { keepPolymarketChannel } from './channel';
 
 /**
- * Feed limits (the same figures the other venue trackers use): a larger frame is rejected
- * unparsed, a book may not grow past the level bound, the tracker keeps at most MAX_BOOKS books,
- * and a reason is cut to one readable size.
+ * Feed limits besides the shared ones (domain/book.ts: a larger frame than MAX_FEED_MESSAGE_BYTES
+ * is rejected unparsed, a book may not grow past MAX_LEVELS_PER_SIDE): the tracker keeps at most
+ * MAX_BOOKS books, and a reason is cut to one readable size.
  */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
-const MAX_LEVELS_PER_SIDE = 10_000;
 const MAX_BOOKS = 10_000;
 const MAX_REASON_CHARS = 2_000;
 
@@ -46,7 +44,11 @@ const venueDecimal = z
   .transform((s) => decStr(new Dec(s)));
 const price = venueDecimal.refine((p) => new Dec(p).lte(1), 'a price must be between 0 and 1');
 const level = z.object({ price, size: venueDecimal });
-const timestamp = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+/** Milliseconds; compared as numbers, so only what a number holds exactly (a larger one would order wrongly). */
+const timestamp = z
+  .union([z.string().regex(/^\d+$/, 'must be milliseconds written in digits'), z.number().int().nonnegative()])
+  .transform(String)
+  .refine((t) => Number.isSafeInteger(Number(t)), 'must be at most 2^53 - 1 milliseconds');
 const side = z.enum(['BUY', 'SELL']);
 
 const bookMessage = z.object({
@@ -85,7 +87,8 @@ const IGNORED = ['tick_size_change', 'last_trade_price', 'best_bid_ask', 'new_ma
 const ignoredMessage = z.object({ event_type: z.enum(IGNORED) }).passthrough();
 
 const messageSchema = z.discriminatedUnion('event_type', [bookMessage, priceChangeMessage, ignoredMessage]);
-const frameSchema = z.union([z.array(messageSchema), messageSchema]);
+/** Chosen by the frame's shape rather than a union, so that a rejection names the bad field, not just "(root)". */
+const frameArraySchema = z.array(messageSchema);
 
 export type PolymarketBookEvent =
   /** `market` is the asset (token) id the book is for; `conditionId` the venue's market. */
@@ -125,14 +128,15 @@ export function createPolymarketBookTracker() {
     handle(raw: string): PolymarketBookEvent[] {
       if (raw === 'PONG') return [];
       if (raw === 'INVALID OPERATION') return [{ type: 'error', message: raw }];
-      if (raw.length > MAX_MESSAGE_BYTES || (raw.length * 3 > MAX_MESSAGE_BYTES && Buffer.byteLength(raw, 'utf8') > MAX_MESSAGE_BYTES)) return [invalid(`oversized message: more than ${MAX_MESSAGE_BYTES} bytes`)];
+      const tooBig = oversizedMessage(raw);
+      if (tooBig) return [invalid(tooBig)];
       let data: unknown;
       try {
         data = JSON.parse(raw);
       } catch {
         return [invalid(`not JSON: ${JSON.stringify(raw.slice(0, 80))}`)];
       }
-      const parsed = frameSchema.safeParse(data);
+      const parsed = Array.isArray(data) ? frameArraySchema.safeParse(data) : messageSchema.safeParse(data);
       if (!parsed.success) return [invalid(formatZodError(parsed.error))];
 
       // Build every change on copies first; the tracker's books change only if the whole frame is good.

@@ -15,13 +15,19 @@
  */
 import { z } from 'zod';
 import type { UserStreamEvent } from '../../activities/user-stream-router';
+import { oversizedMessage } from '../../domain/book';
 import { formatZodError } from '../../domain/validation';
 import { createEventQueue } from '../event-queue';
 import type { PolymarketApiCredentials } from './auth';
 import { keepPolymarketChannel } from './channel';
 import { ourFills, tradeCoreSchema } from './trades';
 
-const unixSeconds = z.string().regex(/^\d+$/, 'must be unix seconds');
+/** The last unix second a Date can hold (8.64e15 ms): a later time names no time (and `toISOString` would throw). */
+const MAX_UNIX_SECONDS = 8_640_000_000_000;
+const unixSeconds = z
+  .string()
+  .regex(/^\d+$/, 'must be unix seconds')
+  .refine((s) => Number(s) <= MAX_UNIX_SECONDS, 'must be unix seconds a date can hold');
 const tradeMessage = tradeCoreSchema.extend({
   event_type: z.literal('trade'),
   market: z.string(),
@@ -46,6 +52,8 @@ const FIRST_STATUS = 'MATCHED';
 /** One raw frame → what it means for the router (pure: tested without a socket). */
 export function parsePolymarketUserMessage(data: string, ownApiKey: string): UserStreamEvent[] {
   if (data === 'PONG') return [];
+  const tooBig = oversizedMessage(data);
+  if (tooBig) return [{ type: 'invalid', reason: tooBig }];
   let raw: unknown;
   try {
     raw = JSON.parse(data);
