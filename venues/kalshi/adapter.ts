@@ -36,7 +36,8 @@ const orderSchema = z.object({
 type KalshiOrder = z.infer<typeof orderSchema>;
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 // Response envelopes, built once (a zod schema per request would cost more than the request's parsing).
-const ordersResponse = z.object({ orders: z.array(orderSchema) });
+// Kalshi pages order listings: an empty (or absent, or null) cursor ends one.
+const ordersResponse = z.object({ orders: z.array(orderSchema), cursor: z.string().nullish() });
 const orderResponse = z.object({ order: orderSchema });
 const amendResponse = z.object({ old_order: orderSchema, order: orderSchema });
 const balanceResponse = z.object({ balance: z.number().int() });
@@ -110,6 +111,10 @@ export interface KalshiPosition {
 }
 
 const PAGE = 100;
+/** Orders per page of `GET /portfolio/orders`: Kalshi's maximum `limit` (its default is 100). */
+const ORDERS_PAGE_LIMIT = 1000;
+/** Pages one order listing may take (50 000 orders at 1000 a page) before it gives up, unresolved. */
+const DEFAULT_MAX_ORDER_PAGES = 50;
 
 const STATE: Record<KalshiOrder['status'], OrderState> = { pending: 'pending', resting: 'open', executed: 'filled', canceled: 'cancelled' };
 
@@ -121,13 +126,21 @@ export interface KalshiAdapterOptions {
   posting?: PostingPolicy;
   /** Endpoint health for the circuit breakers (see VenueHttpOptions.onOutcome). */
   onOutcome?: (outcome: EndpointOutcome) => void;
+  /**
+   * Pages of `GET /portfolio/orders` one listing may follow (default 50); a listing that has not
+   * ended by then fails with an UNKNOWN VenueError, never a partial answer.
+   */
+  maxOrderPages?: number;
 }
 
 export class KalshiAdapter {
   private readonly http: VenueHttpClient;
   readonly rate: RateGovernor;
+  private readonly maxOrderPages: number;
 
   constructor(options: KalshiAdapterOptions) {
+    this.maxOrderPages = options.maxOrderPages ?? DEFAULT_MAX_ORDER_PAGES;
+    if (!Number.isInteger(this.maxOrderPages) || this.maxOrderPages < 1) throw new Error(`maxOrderPages: must be a whole number of at least 1, not ${this.maxOrderPages}`);
     this.rate =
       options.rate ??
       new RateGovernor({ venue: 'kalshi', limits: { default: { ratePerSecond: 20, burst: 20 }, 'POST /portfolio/orders': { ratePerSecond: 10, burst: 10 } }, maxInFlight: 16 });
@@ -166,10 +179,49 @@ export class KalshiAdapter {
     };
   }
 
-  /** The order with this client order id, if the venue has one. */
+  /**
+   * Every page of `GET /portfolio/orders` under `filter` (newest orders first), following Kalshi's
+   * cursor until it comes back empty; a consumer that stops iterating stops the paging. The one
+   * way this adapter lists orders. A listing that has not ended within `maxOrderPages` pages, or
+   * whose cursor does not move, throws an UNKNOWN VenueError: an unfinished listing must never read
+   * as "the venue has no such order", which would let a submit post an order twice.
+   */
+  private async *orderPages(filter: Record<string, string>): AsyncGenerator<KalshiOrder[], void, undefined> {
+    let cursor = '';
+    for (let page = 1; ; page++) {
+      const query = new URLSearchParams({ ...filter, limit: String(ORDERS_PAGE_LIMIT) });
+      if (cursor) query.set('cursor', cursor);
+      const answer = await this.http.call('GET', '/portfolio/orders', ordersResponse, { query });
+      yield answer.orders;
+      const next = answer.cursor ?? '';
+      if (!next) return;
+      const unfinished = next === cursor ? `the cursor did not move after page ${page}` : page >= this.maxOrderPages ? `more than ${this.maxOrderPages} pages` : undefined;
+      if (unfinished) {
+        throw new VenueError({ venue: 'kalshi', endpoint: 'GET /portfolio/orders', errorClass: 'unknown', message: `order listing ${new URLSearchParams(filter)} unfinished: ${unfinished}` });
+      }
+      cursor = next;
+    }
+  }
+
+  /** Every order under `filter`, across all pages. */
+  private async listOrders(filter: Record<string, string>): Promise<KalshiOrder[]> {
+    const all: KalshiOrder[] = [];
+    for await (const page of this.orderPages(filter)) all.push(...page);
+    return all;
+  }
+
+  /** The order in `market` with this client order id, paging only until the page that holds it. */
+  private async orderByClientOrderId(market: string, clientOrderId: string): Promise<KalshiOrder | undefined> {
+    for await (const page of this.orderPages({ ticker: market })) {
+      const found = page.find((o) => o.client_order_id === clientOrderId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The order with this client order id, if the venue has one (undefined only after the whole listing). */
   async findByClientOrderId(request: OrderRequest): Promise<OrderSnapshot | undefined> {
-    const { orders } = await this.http.call('GET', '/portfolio/orders', ordersResponse, { query: new URLSearchParams({ ticker: request.market }) });
-    const found = orders.find((o) => o.client_order_id === request.clientOrderId);
+    const found = await this.orderByClientOrderId(request.market, request.clientOrderId);
     return found ? this.toSnapshot(request, found) : undefined;
   }
 
@@ -298,10 +350,9 @@ export class KalshiAdapter {
     }
   }
 
-  /** Our resting orders (`status=resting`). */
+  /** Our resting orders (`status=resting`), every page. */
   async openOrders(): Promise<KalshiOrderView[]> {
-    const { orders } = await this.http.call('GET', '/portfolio/orders', ordersResponse, { query: new URLSearchParams({ status: 'resting' }) });
-    return orders.map(toView);
+    return (await this.listOrders({ status: 'resting' })).map(toView);
   }
 
   /** One order by the venue's id; undefined when the venue has no such order (404). */
@@ -317,8 +368,7 @@ export class KalshiAdapter {
 
   /** One order by our client order id (Kalshi lists by market, so the market narrows the search). */
   async orderViewByClientOrderId(market: string, clientOrderId: string): Promise<KalshiOrderView | undefined> {
-    const { orders } = await this.http.call('GET', '/portfolio/orders', ordersResponse, { query: new URLSearchParams({ ticker: market }) });
-    const found = orders.find((o) => o.client_order_id === clientOrderId);
+    const found = await this.orderByClientOrderId(market, clientOrderId);
     return found ? toView(found) : undefined;
   }
 

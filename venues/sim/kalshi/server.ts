@@ -4,7 +4,8 @@
  * otherwise), `client_order_id` uniqueness (a second order with the same id is refused with
  * 409 `order_already_exists`), a binary book per market held as YES bids and NO bids (a YES buy
  * at p takes NO bids at 100 − p or better), taker fees by Kalshi's formula, a cash balance in
- * cents, an independent order log, and fault injection through an admin API.
+ * cents, an independent order log, order listings paged as Kalshi pages them (order-listing.ts),
+ * and fault injection through an admin API.
  *
  * Admin API for the market world (other traders, never us): `POST /_sim/markets {ticker, title?,
  * resolvesAt?}` lists a market with an empty book (idempotent; `resolvesAt`, ms since the epoch, is
@@ -26,6 +27,7 @@ import { amendKalshiOrder, type KalshiAmendDeps } from './amend';
 import { generateSimKalshiKey, verifyKalshiRequest, type SimKalshiKey } from './auth';
 import { eventOrderCanceled, eventOrderCreated, legacyOrderOf } from './event-orders';
 import { marketListingSchema, newMarket, recordTrade, relist, type KalshiSimMarket } from './markets';
+import { KALSHI_ORDERS_MAX_LIMIT, listOrdersPage } from './order-listing';
 import { centsToDollars, kalshiBalanceWire, kalshiFillWire, kalshiMarketWire, kalshiOrderbookWire, kalshiOrderWire } from './wire-fields';
 
 const API = '/trade-api/v2';
@@ -137,7 +139,20 @@ export interface KalshiSim {
   stop(): Promise<void>;
 }
 
-export async function startKalshiSim(opts: { port?: number; books?: Record<string, KalshiSeedBook>; balanceCents?: number } = {}): Promise<KalshiSim> {
+export interface KalshiSimOptions {
+  port?: number;
+  books?: Record<string, KalshiSeedBook>;
+  balanceCents?: number;
+  /**
+   * The most orders one page of `GET /portfolio/orders` holds, whatever `limit` asks (default
+   * 1000, Kalshi's maximum): a small value makes a few orders span many pages in tests.
+   */
+  ordersPageLimit?: number;
+}
+
+export async function startKalshiSim(opts: KalshiSimOptions = {}): Promise<KalshiSim> {
+  const ordersPageLimit = opts.ordersPageLimit ?? KALSHI_ORDERS_MAX_LIMIT;
+  if (!Number.isInteger(ordersPageLimit) || ordersPageLimit < 1) throw new Error(`ordersPageLimit: must be a whole number of at least 1, not ${ordersPageLimit}`);
   const key = generateSimKalshiKey();
   const books = new Map<string, { yes: Level[]; no: Level[] }>();
   for (const [ticker, b] of Object.entries(opts.books ?? DEFAULT_BOOKS)) {
@@ -492,10 +507,10 @@ export async function startKalshiSim(opts: { port?: number; books?: Record<strin
       return eventOrder ? json(res, 201, eventOrderCreated(o, new Date())) : json(res, 201, { order: kalshiOrderWire(o) });
     }
     if (endpoint === `GET ${API}/portfolio/orders`) {
-      const ticker = url.searchParams.get('ticker');
-      // Kalshi's `status` filter: resting, canceled or executed (one value).
-      const status = url.searchParams.get('status');
-      return json(res, 200, { orders: [...orders.values()].filter((o) => (!ticker || o.ticker === ticker) && (!status || o.status === status)).map(kalshiOrderWire), cursor: '' });
+      // Paged like Kalshi: newest first, `limit` and an opaque `cursor` (venues/sim/kalshi/order-listing.ts).
+      const page = listOrdersPage([...orders.values()], url.searchParams, ordersPageLimit);
+      if (!page.ok) return error(res, 400, 'invalid_parameters', page.reason);
+      return json(res, 200, { orders: page.orders.map(kalshiOrderWire), cursor: page.cursor });
     }
     const amend = new RegExp(`^${API}/portfolio/orders/([^/]+)/amend$`).exec(url.pathname);
     if (amend && req.method === 'POST') {
