@@ -79,11 +79,14 @@ export function createLegActivities(deps: LegActivityDeps) {
   /** One line for what the venue answered, and a `fill_observed` line when the order has fills. */
   const logAnswer = (input: LegOrderInput, request: OrderRequest, what: 'submitted' | 'looked_up' | 'cancelled', order: OrderSnapshot) => {
     const noun = orderNoun(input);
+    // A resting leg is looked up on every poll: its unchanged answer (and its cumulative fill) at
+    // debug, so info lines are one per submit/cancel, not one per poll.
+    const level = what === 'looked_up' ? 'debug' : 'info';
     const fields = { ...about(input, request), state: order.state, filledQuantity: order.filledQuantity, ...(order.venueOrderId ? { venueOrderId: order.venueOrderId } : {}) };
     if (order.state === 'rejected') log.warn({ ...fields, event: `${noun}.rejected`, rejectReason: order.rejectReason }, `${noun} order rejected: ${order.rejectReason ?? 'no reason given'}`);
-    else log.info({ ...fields, event: `${noun}.${what}` }, `${noun} order ${what.replace('_', ' ')}: ${order.state}, filled ${order.filledQuantity} of ${request.quantity}`);
+    else log[level]({ ...fields, event: `${noun}.${what}` }, `${noun} order ${what.replace('_', ' ')}: ${order.state}, filled ${order.filledQuantity} of ${request.quantity}`);
     if (dec(order.filledQuantity).gt(ZERO) && order.state !== 'rejected') {
-      log.info({ ...fields, event: `${noun}.fill_observed`, ...(order.averageFillPrice ? { averageFillPrice: order.averageFillPrice } : {}), fees: order.fees }, `${noun} fill observed: ${order.filledQuantity} of ${request.quantity}`);
+      log[level]({ ...fields, event: `${noun}.fill_observed`, ...(order.averageFillPrice ? { averageFillPrice: order.averageFillPrice } : {}), fees: order.fees }, `${noun} fill observed: ${order.filledQuantity} of ${request.quantity}`);
     }
   };
   const logFailure = (input: LegOrderInput, request: OrderRequest, what: string, err: unknown) => {

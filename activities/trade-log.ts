@@ -20,6 +20,7 @@ export interface TradeLogFields {
 }
 
 export interface TradeLog {
+  debug(fields: TradeLogFields, message: string): void;
   info(fields: TradeLogFields, message: string): void;
   warn(fields: TradeLogFields, message: string): void;
 }
@@ -33,7 +34,7 @@ function currentContext(): Context | undefined {
 }
 
 export function tradeLog(base?: Logger): TradeLog {
-  const emit = (level: 'info' | 'warn', fields: TradeLogFields, message: string) => {
+  const emit = (level: 'debug' | 'info' | 'warn', fields: TradeLogFields, message: string) => {
     const ctx = currentContext();
     const info = ctx?.info;
     const line = {
@@ -43,5 +44,5 @@ export function tradeLog(base?: Logger): TradeLog {
     if (base) base[level](line, message);
     else ctx?.log[level](message, line);
   };
-  return { info: (f, m) => emit('info', f, m), warn: (f, m) => emit('warn', f, m) };
+  return { debug: (f, m) => emit('debug', f, m), info: (f, m) => emit('info', f, m), warn: (f, m) => emit('warn', f, m) };
 }
